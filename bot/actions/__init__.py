@@ -1,0 +1,9 @@
+"""Built-in actions that flow content can name in ``action:`` or ``input: {action: ...}``.
+
+Importing this package registers every one of them in ``bot.engine.actions.ACTIONS``; the
+validator uses that registry to tell an editor when a flow names an action that does not exist.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

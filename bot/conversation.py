@@ -1,0 +1,73 @@
+"""One turn of a conversation: key it, load its state, run the engine, save, count.
+
+Channels call ``Conversations.handle`` with their own conversation id; it is hashed here, at the
+edge, and never stored, logged or passed further. Conflicting writes from another worker are
+retried with the fresh state so no answer is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.content import ContentHolder
+from bot.engine.runner import advance
+from bot.engine.types import ConversationState, Event, Reply
+from bot.store.counters import Counters
+from bot.store.states import ConcurrentUpdate, ConversationKeys, StateStore
+
+__all__ = ["ERASED_NODE", "Conversations"]
+
+log = logging.getLogger(__name__)
+
+ERASED_NODE = "_erased"
+"""Counter name for "a conversation was erased on request"."""
+RETRIES = 5
+
+
+@dataclass
+class Conversations:
+    """Runs the engine for every channel over one state store and one set of counters."""
+
+    content: ContentHolder
+    keys: ConversationKeys
+    states: StateStore
+    counters: Counters
+    today: Callable[[], dt.date] = lambda: dt.datetime.now(dt.UTC).date()
+
+    async def handle(self, channel: str, conversation_id: str | int, event: Event) -> list[Reply]:
+        """Answer one event in one conversation."""
+        key = self.keys.key(channel, conversation_id)
+        content = self.content.current
+
+        async def update(
+            state: ConversationState | None,
+        ) -> tuple[ConversationState | None, tuple[ConversationState | None, list[Reply]]]:
+            new_state, replies = advance(
+                content.flows, state, event, content.localizer, content.services
+            )
+            return new_state, (new_state, replies)
+
+        for attempt in range(RETRIES):
+            try:
+                new_state, replies = await self.states.transaction(key, update)
+                break
+            except ConcurrentUpdate:
+                log.info("conversation changed by another worker; retry %d", attempt + 1)
+        else:
+            log.error("conversation kept changing under us; giving up after %d tries", RETRIES)
+            raise ConcurrentUpdate("retries exhausted")
+        await self._count(channel, new_state)
+        return replies
+
+    async def erase(self, channel: str, conversation_id: str | int) -> None:
+        """Forget a conversation (used when a channel itself learns the person left)."""
+        await self.states.erase(self.keys.key(channel, conversation_id))
+
+    async def _count(self, channel: str, state: ConversationState | None) -> None:
+        if state is None:
+            await self.counters.add(self.today(), channel, "-", ERASED_NODE)
+        elif state.node:
+            await self.counters.add(self.today(), channel, state.locale or "-", state.node)

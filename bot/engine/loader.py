@@ -1,0 +1,239 @@
+"""Read ``flows/*.yaml`` into ``Flows``, remembering the file and line of every node.
+
+Loading never raises for content mistakes: it collects every ``Problem`` so that an editor sees
+all of them at once, each pointing at a file and line. Callers decide whether a problem is fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.engine.model import NODE_ID_PATTERN, Flows, Node, Origin, Source
+
+__all__ = ["LoadResult", "Problem", "load_flows", "parse_flow_file"]
+
+Severity = Literal["error", "warning"]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, said so an editor can find and fix it."""
+
+    file: str
+    line: int
+    node: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f'node "{self.node}": ' if self.node else ""
+        label = "" if self.severity == "error" else "warning: "
+        return f"{self.file}:{self.line}: {label}{where}{self.message}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The content that could be read, and every problem met on the way."""
+
+    flows: Flows
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that would break the helpline for people."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class _LineDict(dict[str, Any]):
+    line: int = 0
+
+
+class _LineList(list[Any]):
+    line: int = 0
+    lines: tuple[int, ...] = ()
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader whose mappings and lists know the line they start on (1-based)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    result = _LineDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _LineList:
+    result = _LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = tuple(child.start_mark.line + 1 for child in node.value)
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _line_of(data: Any, default: int) -> int:
+    return int(getattr(data, "line", default) or default)
+
+
+def _line_at(data: Any, loc: Iterable[int | str], default: int) -> int:
+    """Follow a pydantic error location into the raw YAML to find the closest line."""
+    line = _line_of(data, default)
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = _line_of(data, line)
+    return line
+
+
+def _explain(error: Any) -> str:
+    """Turn one pydantic error into words for an editor."""
+    loc = ".".join(str(p) for p in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f'unknown field "{error["loc"][-1]}" (check the spelling; see CONTENT.md for fields)'
+    if kind == "missing":
+        return f'the field "{loc}" is required'
+    return f'field "{loc}": {error["msg"]}'
+
+
+def _attach_origins(model: BaseModel, raw: Any, file: str) -> None:
+    """Record the file and line of a model and of the items in its lists."""
+    model._origin = Origin(file=file, line=_line_of(raw, 1))  # type: ignore[attr-defined]
+    if not isinstance(raw, dict):
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        raw_value = raw.get(name)
+        if isinstance(value, BaseModel) and isinstance(raw_value, dict):
+            _attach_origins(value, raw_value, file)
+        elif isinstance(value, list) and isinstance(raw_value, list):
+            lines = getattr(raw_value, "lines", ())
+            for index, (item, raw_item) in enumerate(zip(value, raw_value, strict=False)):
+                if not isinstance(item, BaseModel):
+                    continue
+                if isinstance(raw_item, dict):
+                    _attach_origins(item, raw_item, file)
+                else:
+                    line = lines[index] if index < len(lines) else _line_of(raw, 1)
+                    item._origin = Origin(file=file, line=line)  # type: ignore[attr-defined]
+
+
+def parse_flow_file(
+    path: Path, display: str | None = None
+) -> tuple[list[Node], list[Source], list[Problem]]:
+    """Parse one flow file into nodes and sources, collecting problems instead of raising."""
+    name = display or str(path)
+    problems: list[Problem] = []
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        why = exc.problem or "the YAML cannot be read"
+        return [], [], [Problem(name, line, "", f"YAML syntax error: {why} (check indentation and quotes)")]
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return [], [], [Problem(name, 1, "", f"the file cannot be read as YAML text: {exc}")]
+    if raw is None:
+        return [], [], []
+    if not isinstance(raw, dict):
+        return [], [], [Problem(name, 1, "", 'a flow file must start with "nodes:" or "sources:"')]
+    for key in raw:
+        if key not in ("nodes", "sources"):
+            problems.append(
+                Problem(name, _line_of(raw, 1), "", f'unknown top-level field "{key}" (use "nodes:" or "sources:")')
+            )
+    nodes = _parse_items(raw.get("nodes") or [], Node, name, problems)
+    sources = _parse_items(raw.get("sources") or [], Source, name, problems)
+    return nodes, sources, problems
+
+
+def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem]) -> list[M]:
+    parsed: list[M] = []
+    if not isinstance(items, list):
+        problems.append(Problem(file, _line_of(items, 1), "", "expected a list of items starting with '-'"))
+        return parsed
+    for raw in items:
+        line = _line_of(raw, _line_of(items, 1))
+        ident = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+        try:
+            item = model.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.append(Problem(file, _line_at(raw, error["loc"], line), ident, _explain(error)))
+            continue
+        _attach_origins(item, raw, file)
+        parsed.append(item)
+    return parsed
+
+
+def load_flows(flows_dir: Path, root: Path | None = None) -> LoadResult:
+    """Load every ``*.yaml`` directly inside ``flows_dir``; subfolders hold other data."""
+    problems: list[Problem] = []
+    nodes: dict[str, Node] = {}
+    sources: dict[str, Source] = {}
+    base = root or flows_dir.parent
+    for path in sorted(flows_dir.glob("*.yaml")):
+        display = _display(path, base)
+        file_nodes, file_sources, file_problems = parse_flow_file(path, display)
+        problems.extend(file_problems)
+        for node in file_nodes:
+            line = node.origin.line if node.origin else 1
+            if not NODE_ID_PATTERN.match(node.id):
+                problems.append(
+                    Problem(display, line, node.id, "a node id uses only lowercase letters, digits and _ (40 at most)")
+                )
+            if node.id in nodes:
+                first = nodes[node.id].origin
+                problems.append(Problem(display, line, node.id, f"duplicate node id (first defined at {first})"))
+                continue
+            nodes[node.id] = node
+        for source in file_sources:
+            if source.id in sources:
+                line = source.origin.line if source.origin else 1
+                problems.append(Problem(display, line, "", f'duplicate source id "{source.id}"'))
+                continue
+            sources[source.id] = source
+    flows = Flows(nodes=nodes, sources=sources)
+    problems.extend(check_links(flows))
+    return LoadResult(flows=flows, problems=sorted(problems))
+
+
+def check_links(flows: Flows) -> list[Problem]:
+    """Every button, input and source reference points at something that exists."""
+    problems: list[Problem] = []
+    for node in flows.nodes.values():
+        file, line = (node.origin.file, node.origin.line) if node.origin else ("?", 1)
+        for button in node.buttons:
+            if button.goto not in flows.nodes:
+                where = button.origin.line if button.origin else line
+                problems.append(Problem(file, where, node.id, f'button "{button.label}" goes to unknown node "{button.goto}"'))
+        if node.input and node.input.next and node.input.next not in flows.nodes:
+            where = node.input.origin.line if node.input.origin else line
+            problems.append(Problem(file, where, node.id, f'input goes next to unknown node "{node.input.next}"'))
+        for source in node.sources:
+            if flows.sources and source not in flows.sources:
+                problems.append(Problem(file, line, node.id, f'unknown source "{source}" (add it to flows/sources.yaml)'))
+    return problems
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

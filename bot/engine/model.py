@@ -1,0 +1,127 @@
+"""The content model: what an NGO editor writes in ``flows/*.yaml``, as typed pydantic models.
+
+Every English string here is a gettext msgid; translations live in ``locales/``. Models refuse
+unknown fields so that a typo in a field name is reported instead of silently ignored.
+Each model remembers the file and line it came from (``origin``) so errors can point there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+__all__ = [
+    "NODE_ID_PATTERN",
+    "Button",
+    "Condition",
+    "Flows",
+    "InputSpec",
+    "Message",
+    "Node",
+    "Origin",
+    "Source",
+]
+
+NODE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+"""Node ids are short and ASCII so they fit inside Telegram's 64-byte ``callback_data``."""
+
+Condition = dict[str, str | list[str]]
+"""``{answer_key: value}`` or ``{answer_key: [value, ...]}``; every key must match."""
+
+
+class Origin(BaseModel):
+    """Where a piece of content was written, for error messages an editor can follow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    _origin: Origin | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> Origin | None:
+        """The file and line this item was read from, when it came from a file."""
+        return self._origin
+
+
+class Message(_Content):
+    """One chat bubble. ``when`` shows it only when the stored answers match."""
+
+    text: str
+    when: Condition | None = None
+
+
+class Button(_Content):
+    """A button that goes to another node and may store an answer on the way."""
+
+    label: str
+    goto: str
+    set: dict[str, str] = Field(default_factory=dict)
+    when: Condition | None = None
+
+
+class InputSpec(_Content):
+    """What the node does with typed text: run a built-in action, then go on to ``next``."""
+
+    action: str
+    save: str | None = None
+    next: str | None = None
+
+
+class Node(_Content):
+    """A screen: messages, buttons, and optionally what it does with typed text."""
+
+    id: str
+    title: str
+    messages: list[Message] = Field(default_factory=list)
+    buttons: list[Button] = Field(default_factory=list)
+    input: InputSpec | None = None
+    action: str | None = None
+    legal: bool = False
+    sources: list[str] = Field(default_factory=list)
+    reviewed: dt.date | None = None
+    keywords: dict[str, list[str]] = Field(default_factory=dict)
+    note: str | None = None
+    nav: bool = True
+
+    @field_validator("messages", mode="before")
+    @classmethod
+    def _plain_strings_are_messages(cls, value: Any) -> Any:
+        """Let editors write a bubble as a plain string when it has no condition."""
+        if isinstance(value, list):
+            return [{"text": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class Source(_Content):
+    """A citation from the legal-facts file; nodes name it by ``id`` in ``sources``."""
+
+    id: str
+    confidence: Annotated[str, Field(pattern=r"^[GS?]$")]
+    citation: str
+    summary: str
+
+
+class Flows(BaseModel):
+    """All content, indexed by node id. Built by ``load_flows``; read-only afterwards."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    nodes: dict[str, Node]
+    sources: dict[str, Source] = Field(default_factory=dict)
+
+    def get(self, node_id: str | None) -> Node | None:
+        """The node with this id, or ``None`` when it no longer exists (stale state or button)."""
+        if node_id is None:
+            return None
+        return self.nodes.get(node_id)

@@ -1,0 +1,382 @@
+"""The flow engine: ``advance(flows, state, event, localizer) -> (state, replies)``.
+
+Pure: no I/O, no channel types, no clock. The same function serves Telegram, the web chat and the
+terminal simulator. A returned state of ``None`` means "forget this conversation" (``/delete``).
+
+Button payloads are short strings that fit Telegram's 64-byte ``callback_data``:
+``b:<node>:<index>`` a content button, ``a:<node>:<arg>`` an action's own button,
+``src:<node>`` the sources of a node, ``lang:<code>``, ``nav:back`` and ``nav:menu``.
+A payload that names a node or button that no longer exists is answered kindly, never with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.engine import ui
+from bot.engine.actions import ACTIONS, ActionContext, ActionResult
+from bot.engine.model import Condition, Flows, Node
+from bot.engine.types import (
+    HISTORY_LIMIT,
+    Button,
+    ConversationState,
+    Event,
+    Localizer,
+    Reply,
+    Services,
+    Translator,
+)
+
+__all__ = ["EMERGENCY", "MAIN", "MAX_TEXT", "WELCOME", "advance", "matches", "render_node"]
+
+log = logging.getLogger(__name__)
+
+MAIN = "main"
+WELCOME = "welcome"
+EMERGENCY = "emergency"
+HELP = "help"
+MAX_TEXT = 1000
+"""Longer typed text is not matched (it is most likely pasted, and costly to search)."""
+
+_COMMANDS = {
+    "start": "start",
+    "inicio": "start",
+    "menu": "menu",
+    "menú": "menu",
+    "idioma": "language",
+    "language": "language",
+    "lang": "language",
+    "ayuda": "help",
+    "help": "help",
+    "borrar": "delete",
+    "delete": "delete",
+}
+
+Outcome = tuple[ConversationState | None, list[Reply]]
+
+
+def matches(when: Condition | None, answers: dict[str, str]) -> bool:
+    """True when every key of the condition equals (or is one of) the stored answer."""
+    if not when:
+        return True
+    for key, expected in when.items():
+        allowed = expected if isinstance(expected, list) else [expected]
+        if answers.get(key) not in allowed:
+            return False
+    return True
+
+
+def advance(
+    flows: Flows,
+    state: ConversationState | None,
+    event: Event,
+    localizer: Localizer,
+    services: Services | None = None,
+) -> Outcome:
+    """Answer one event; return the new state (``None`` to erase it) and the replies."""
+    return _Turn(flows, state or ConversationState(), localizer, services or Services()).run(event)
+
+
+class _Turn:
+    """One event's processing; holds the working copy of the state."""
+
+    def __init__(
+        self, flows: Flows, state: ConversationState, localizer: Localizer, services: Services
+    ) -> None:
+        self.flows = flows
+        self.state = state.model_copy(deep=True)
+        self.localizer = localizer
+        self.services = services
+        if self.state.locale not in localizer.locales:
+            self.state.locale = None
+
+    @property
+    def t(self) -> Translator:
+        return self.localizer.translator(self.state.locale or self.localizer.locales[0])
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    # -- dispatch -------------------------------------------------------------------------------
+
+    def run(self, event: Event) -> Outcome:
+        if event.kind == "button" and event.payload.startswith("lang:"):
+            return self._choose_language(event.payload.removeprefix("lang:"))
+        command = _command_of(event)
+        if command == "delete":
+            return self._erase()
+        if self.state.locale is None:
+            self.state.locale = self.localizer.negotiate(event.language_hint)
+            if self.state.locale is None:
+                return self._ask_language()
+            if command in (None, "start") and event.kind != "button":
+                if command is None and event.kind == "text":
+                    return self._free_text(event.text, first=True)
+                return self._show(self._first_node(), remember=False)
+        if command is not None:
+            return self._command(command)
+        if event.kind == "button":
+            return self._button(event.payload)
+        if event.kind == "unsupported":
+            return self._with_current(self._(ui.UNSUPPORTED))
+        return self._free_text(event.text)
+
+    def _command(self, command: str) -> Outcome:
+        if command == "start":
+            self.state.history.clear()
+            return self._show(self._first_node(), remember=False)
+        if command == "menu":
+            return self._show(MAIN)
+        if command == "language":
+            return self._ask_language()
+        if command == "help":
+            if HELP in self.flows.nodes:
+                return self._show(HELP)
+            return self._with_current(self._(ui.HELP))
+        return self._with_current(self._(ui.UNKNOWN_COMMAND), node_id=MAIN)
+
+    def _first_node(self) -> str:
+        return WELCOME if WELCOME in self.flows.nodes else MAIN
+
+    # -- language -------------------------------------------------------------------------------
+
+    def _ask_language(self) -> Outcome:
+        """Ask in every enabled language at once: we may not know which one the person reads."""
+        prompts = [self.localizer.translator(code).gettext(ui.LANGUAGE_PROMPT) for code in self.localizer.locales]
+        buttons = tuple(
+            Button(label=self.localizer.language_name(code), payload=f"lang:{code}")
+            for code in self.localizer.locales
+        )
+        return self.state, [Reply(text="\n".join(dict.fromkeys(prompts)), buttons=buttons)]
+
+    def _choose_language(self, code: str) -> Outcome:
+        if code not in self.localizer.locales:
+            return self._ask_language()
+        first_time = self.state.locale is None or self.state.node is None
+        self.state.locale = code
+        if first_time:
+            return self._show(self._first_node(), remember=False)
+        return self._show(self.state.node or MAIN, remember=False)
+
+    # -- buttons --------------------------------------------------------------------------------
+
+    def _button(self, payload: str) -> Outcome:
+        kind, _, rest = payload.partition(":")
+        if kind == "nav" and rest == "menu":
+            return self._show(MAIN)
+        if kind == "nav" and rest == "back":
+            return self._back()
+        if kind == "g":
+            return self._show(rest) if rest in self.flows.nodes else self._stale()
+        if kind == "src":
+            node = self.flows.get(rest)
+            if node is None:
+                return self._stale()
+            listing = self._sources(node)
+            return self.state, [Reply(listing.text, self._nav_buttons(node))]
+        if kind == "b":
+            node_id, _, index_text = rest.rpartition(":")
+            node = self.flows.get(node_id)
+            if node is None or not index_text.isdigit():
+                return self._stale()
+            visible = self._visible_buttons(node)
+            index = int(index_text)
+            if index >= len(node.buttons) or node.buttons[index] not in visible:
+                return self._stale()
+            button = node.buttons[index]
+            self.state.answers.update(button.set)
+            if node.id != self.state.node:
+                self.state.node = node.id
+            return self._show(button.goto)
+        if kind == "a":
+            node_id, _, argument = rest.partition(":")
+            node = self.flows.get(node_id)
+            if node is None or node.action is None or node.action not in ACTIONS:
+                return self._stale()
+            self.state.node = node.id
+            result = self._run_action(node.action, node, argument)
+            return self._after_action(node, result)
+        return self._stale()
+
+    def _back(self) -> Outcome:
+        while self.state.history:
+            previous = self.state.history.pop()
+            if previous in self.flows.nodes:
+                return self._show(previous, remember=False)
+        return self._show(MAIN, remember=False)
+
+    def _stale(self) -> Outcome:
+        log.info("stale button answered with main menu")
+        self.state.history.clear()
+        return self._with_current(self._(ui.STALE_BUTTON), node_id=MAIN)
+
+    # -- free text ------------------------------------------------------------------------------
+
+    def _free_text(self, text: str, first: bool = False) -> Outcome:
+        node = self.flows.get(self.state.node)
+        if node is not None and node.input is not None and not first and len(text) <= MAX_TEXT:
+            return self._input(node, text)
+        if len(text) > MAX_TEXT:
+            return self._with_current(self._(ui.TOO_LONG))
+        matcher = self.services.matcher
+        if matcher is not None and text.strip():
+            found = matcher.match(text, self.state.locale or self.localizer.locales[0])
+            if found.danger and EMERGENCY in self.flows.nodes:
+                return self._show(EMERGENCY)
+            if found.node is not None and found.node in self.flows.nodes:
+                return self._show(found.node)
+            choices = [c for c in found.candidates if c in self.flows.nodes]
+            if choices:
+                return self.state, [self._did_you_mean(choices)]
+        if first:
+            return self._show(self._first_node(), remember=False)
+        return self._with_current(self._(ui.NOT_UNDERSTOOD))
+
+    def _did_you_mean(self, choices: list[str]) -> Reply:
+        buttons = tuple(Button(self._(self.flows.nodes[c].title), payload=f"g:{c}") for c in choices)
+        return Reply(text=self._(ui.DID_YOU_MEAN), buttons=(*buttons, self._menu_button()))
+
+    def _input(self, node: Node, text: str) -> Outcome:
+        assert node.input is not None
+        result = self._run_action(node.input.action, node, text)
+        if result.goto is None and node.input.next and not result.replies:
+            result.goto = node.input.next
+        return self._after_action(node, result)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _run_action(self, name: str, node: Node, text: str) -> ActionResult:
+        function = ACTIONS.get(name)
+        if function is None:
+            log.error("unknown action %s on node %s", name, node.id)
+            return ActionResult(replies=[Reply(self._(ui.NOT_UNDERSTOOD))])
+        context = ActionContext(
+            flows=self.flows,
+            node=node,
+            answers=dict(self.state.answers),
+            translator=self.t,
+            services=self.services,
+            text=text,
+        )
+        return function(context)
+
+    def _after_action(self, node: Node, result: ActionResult) -> Outcome:
+        self.state.answers.update(result.answers)
+        for key in result.forget:
+            self.state.answers.pop(key, None)
+        if result.goto is not None:
+            state, replies = self._show(result.goto)
+            return state, [*result.replies, *replies]
+        replies = list(result.replies)
+        if replies and not replies[-1].buttons:
+            last = replies.pop()
+            replies.append(Reply(last.text, self._nav_buttons(node)))
+        elif not replies:
+            replies = self._nav_only(node)
+        return self.state, replies
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _show(self, node_id: str, remember: bool = True) -> Outcome:
+        node = self.flows.get(node_id)
+        if node is None:
+            log.warning("missing node %s; showing the main menu", node_id)
+            node = self.flows.get(MAIN)
+            if node is None:
+                return self.state, [Reply(self._(ui.NOT_UNDERSTOOD))]
+        if remember and self.state.node and self.state.node != node.id:
+            self.state.history.append(self.state.node)
+            del self.state.history[:-HISTORY_LIMIT]
+        if node.id == MAIN:
+            self.state.history.clear()
+        self.state.node = node.id
+        extra: list[Reply] = []
+        if node.action:
+            result = self._run_action(node.action, node, "")
+            self.state.answers.update(result.answers)
+            for key in result.forget:
+                self.state.answers.pop(key, None)
+            extra = result.replies
+        return self.state, render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+
+    def _visible_buttons(self, node: Node) -> list[object]:
+        return [b for b in node.buttons if matches(b.when, self.state.answers)]
+
+    def _nav_buttons(self, node: Node) -> tuple[Button, ...]:
+        if not node.nav:
+            return ()
+        buttons: list[Button] = []
+        if node.id != MAIN and self.state.history:
+            buttons.append(Button(self._(ui.BACK), payload="nav:back"))
+        if node.id != MAIN:
+            buttons.append(self._menu_button())
+        else:
+            buttons.append(Button(self._(ui.LANGUAGE_BUTTON), payload="lang:"))
+        return tuple(buttons)
+
+    def _menu_button(self) -> Button:
+        return Button(self._(ui.MAIN_MENU), payload="nav:menu")
+
+    def _nav_only(self, node: Node) -> list[Reply]:
+        nav = self._nav_buttons(node)
+        return [] if not nav else [Reply("⬇", nav)]
+
+    def _with_current(self, notice: str, node_id: str | None = None) -> Outcome:
+        """A short notice, then the current screen again, so nothing is lost."""
+        target = node_id or self.state.node or MAIN
+        state, replies = self._show(target, remember=node_id is not None)
+        return state, [Reply(notice), *replies]
+
+    def _sources(self, node: Node) -> Reply:
+        if not node.sources:
+            return Reply(self._(ui.SOURCES_NONE))
+        lines = [self._(ui.SOURCES_TITLE)]
+        for source_id in node.sources:
+            source = self.flows.sources.get(source_id)
+            if source is None:
+                continue
+            lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
+        return Reply("\n".join(lines))
+
+    def _erase(self) -> Outcome:
+        text = self._(ui.ERASED)
+        return None, [Reply(text)]
+
+
+def render_node(
+    node: Node,
+    t: Translator,
+    state: ConversationState,
+    extra: list[Reply],
+    nav: tuple[Button, ...],
+) -> list[Reply]:
+    """The bubbles of a node in one language: its messages, action output, then its buttons."""
+    texts = [t.gettext(m.text) for m in node.messages if matches(m.when, state.answers)]
+    replies = [Reply(text) for text in texts]
+    replies.extend(extra)
+    buttons = [
+        Button(t.gettext(b.label), payload=f"b:{node.id}:{i}")
+        for i, b in enumerate(node.buttons)
+        if matches(b.when, state.answers)
+    ]
+    if node.legal and node.reviewed is not None:
+        replies.append(Reply(t.gettext(ui.DISCLAIMER_REVIEWED).format(date=t.format_date(node.reviewed))))
+        if node.sources:
+            buttons.append(Button(t.gettext(ui.SOURCES), payload=f"src:{node.id}"))
+    buttons.extend(nav)
+    if not replies:
+        replies.append(Reply(t.gettext(node.title)))
+    last = replies[-1]
+    replies[-1] = Reply(last.text, (*last.buttons, *buttons))
+    return replies
+
+
+def _command_of(event: Event) -> str | None:
+    if event.kind != "text":
+        return None
+    text = event.text.strip()
+    if not text.startswith("/"):
+        return None
+    word = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
+    word = word.split("@", 1)[0].lower()
+    return _COMMANDS.get(word, "unknown")

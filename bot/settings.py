@@ -1,0 +1,108 @@
+"""Settings from environment variables (and an optional ``.env``), one pydantic-settings class.
+
+Every variable is listed in README.md. Defaults start the helpline on an embedded SQLite database
+with no Telegram token: the web chat serves the same flows.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["REPO_ROOT", "Settings", "get_settings", "load_or_create_secret"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout the package was installed from (editable install): default content lives here."""
+
+
+class Settings(BaseSettings):
+    """Everything the helpline reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = ""
+    data_dir: Path = REPO_ROOT / "data"
+    flows_dir: Path = REPO_ROOT / "flows"
+    locales_dir: Path = REPO_ROOT / "locales"
+    languages: str = Field(default="es,en", description="Enabled languages, in menu order.")
+
+    state_secret: SecretStr | None = None
+    state_secret_file: Path | None = None
+    state_ttl_hours: int = Field(default=72, ge=1)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    public_url: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+
+    admin_token: SecretStr | None = None
+    max_body_bytes: int = 1024 * 1024
+    log_level: str = "INFO"
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret_is_usable(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and - in ``secret_token``."""
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if not raw:
+            return None
+        if len(raw) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ or -")
+        if raw in {"changeme", "secret", "change-me"}:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is a placeholder; generate a random one")
+        return value
+
+    @property
+    def language_list(self) -> list[str]:
+        """Enabled language codes in menu order."""
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def effective_database_url(self) -> str:
+        """``DATABASE_URL``, or an SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'helpline.db'}"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """The Telegram channel runs only when it has a token, a public URL and a secret."""
+        return bool(self.telegram_bot_token and self.public_url and self.telegram_webhook_secret)
+
+    def hmac_secret(self) -> bytes:
+        """The key for hashing conversation ids, kept outside the database."""
+        if self.state_secret is not None and self.state_secret.get_secret_value():
+            return self.state_secret.get_secret_value().encode()
+        return load_or_create_secret(self.state_secret_file or self.data_dir / "state-secret.key")
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """Read the key file, or create it with mode 0600 (owner only) on first start."""
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()

@@ -1,0 +1,25 @@
+"""Storage: conversation state under keyed hashes, aggregate counters, migrations."""
+
+from bot.store.counters import Counters, MemoryCounters, SqlCounters
+from bot.store.database import create_engine_for, migrate, session_factory
+from bot.store.states import (
+    ConcurrentUpdate,
+    ConversationKeys,
+    MemoryStateStore,
+    SqlStateStore,
+    StateStore,
+)
+
+__all__ = [
+    "ConcurrentUpdate",
+    "ConversationKeys",
+    "Counters",
+    "MemoryCounters",
+    "MemoryStateStore",
+    "SqlCounters",
+    "SqlStateStore",
+    "StateStore",
+    "create_engine_for",
+    "migrate",
+    "session_factory",
+]

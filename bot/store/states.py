@@ -1,0 +1,158 @@
+"""Where conversation state lives: an interface, a SQL implementation and an in-memory double.
+
+Keys are HMAC-SHA256 hex digests made by ``ConversationKeys``: the channel's raw id never reaches
+this module. ``transaction`` loads, lets the caller compute, and saves with optimistic
+concurrency: when another worker saved first, ``ConcurrentUpdate`` is raised and the caller
+retries with the fresh state, so no answer is lost and none is applied twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.engine.types import ConversationState
+from bot.store.models import ConversationRow
+
+__all__ = [
+    "ConcurrentUpdate",
+    "ConversationKeys",
+    "MemoryStateStore",
+    "SqlStateStore",
+    "StateStore",
+    "utcnow",
+]
+
+T = TypeVar("T")
+Update = Callable[[ConversationState | None], Awaitable[tuple[ConversationState | None, T]]]
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now: what the DateTime columns hold on every backend."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class ConcurrentUpdate(Exception):
+    """Another worker changed the same conversation first; retry with its state."""
+
+
+@dataclass(frozen=True)
+class ConversationKeys:
+    """Turns a channel's conversation id into an opaque key with a secret kept outside the DB."""
+
+    secret: bytes
+
+    def key(self, channel: str, conversation_id: str | int) -> str:
+        """HMAC-SHA256(secret, "<channel>:<id>") as hex: stable, but useless without the secret."""
+        message = f"{channel}:{conversation_id}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+
+class StateStore(Protocol):
+    """Conversation state keyed by an opaque key, expiring after a time to live."""
+
+    async def transaction(self, key: str, update: Update[T]) -> T:
+        """Load the state, apply ``update``, save (or erase on ``None``); raise on a conflict."""
+
+    async def erase(self, key: str) -> None:
+        """Forget a conversation now."""
+
+    async def purge_expired(self) -> int:
+        """Erase every expired conversation; return how many."""
+
+
+@dataclass
+class SqlStateStore:
+    """State in the ``conversation_state`` table (SQLite or PostgreSQL)."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    ttl: dt.timedelta
+
+    async def transaction(self, key: str, update: Update[T]) -> T:
+        """Load, update and save one conversation under optimistic concurrency."""
+        async with self.sessions() as session:
+            row = await session.get(ConversationRow, key)
+            now = utcnow()
+            current = None
+            if row is not None and row.expires_at > now:
+                current = ConversationState.model_validate_json(row.data)
+            new_state, result = await update(current)
+            try:
+                if new_state is None:
+                    if row is not None:
+                        await session.delete(row)
+                elif row is None:
+                    session.add(
+                        ConversationRow(
+                            key=key,
+                            data=new_state.model_dump_json(),
+                            updated_at=now,
+                            expires_at=now + self.ttl,
+                        )
+                    )
+                else:
+                    row.data = new_state.model_dump_json()
+                    row.updated_at = now
+                    row.expires_at = now + self.ttl
+                await session.commit()
+            except (StaleDataError, IntegrityError) as exc:
+                await session.rollback()
+                raise ConcurrentUpdate(key[:8]) from exc
+            return result
+
+    async def erase(self, key: str) -> None:
+        """Delete the row now."""
+        async with self.sessions() as session:
+            await session.execute(delete(ConversationRow).where(ConversationRow.key == key))
+            await session.commit()
+
+    async def purge_expired(self) -> int:
+        """Delete every expired row."""
+        async with self.sessions() as session:
+            result = await session.execute(
+                delete(ConversationRow).where(ConversationRow.expires_at <= utcnow())
+            )
+            await session.commit()
+            return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass
+class MemoryStateStore:
+    """The same interface in a dict: for the terminal simulator and unit tests."""
+
+    ttl: dt.timedelta = dt.timedelta(hours=72)
+
+    def __post_init__(self) -> None:
+        self.rows: dict[str, tuple[ConversationState, dt.datetime]] = {}
+
+    async def transaction(self, key: str, update: Update[T]) -> T:
+        """Load, update and save one conversation."""
+        row = self.rows.get(key)
+        current = row[0] if row and row[1] > utcnow() else None
+        new_state, result = await update(current)
+        if new_state is None:
+            self.rows.pop(key, None)
+        else:
+            self.rows[key] = (new_state, utcnow() + self.ttl)
+        return result
+
+    async def erase(self, key: str) -> None:
+        """Forget a conversation."""
+        self.rows.pop(key, None)
+
+    async def purge_expired(self) -> int:
+        """Forget expired conversations."""
+        now = utcnow()
+        expired = [key for key, (_, expires) in self.rows.items() if expires <= now]
+        for key in expired:
+            del self.rows[key]
+        return len(expired)
