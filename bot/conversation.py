@@ -7,8 +7,10 @@ retried with the fresh state so no answer is lost.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,13 +20,23 @@ from bot.engine.types import ConversationState, Event, Reply
 from bot.store.counters import Counters
 from bot.store.states import ConcurrentUpdate, ConversationKeys, StateStore
 
-__all__ = ["ERASED_NODE", "Conversations"]
+__all__ = ["ERASED_NODE", "Answer", "Conversations"]
 
 log = logging.getLogger(__name__)
 
 ERASED_NODE = "_erased"
 """Counter name for "a conversation was erased on request"."""
-RETRIES = 5
+RETRIES = 30
+"""Enough for a burst of simultaneous taps on one conversation across several workers."""
+BACKOFF_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The replies to one event, and the conversation's language after it (for page chrome)."""
+
+    replies: list[Reply]
+    locale: str | None
 
 
 @dataclass
@@ -39,6 +51,10 @@ class Conversations:
 
     async def handle(self, channel: str, conversation_id: str | int, event: Event) -> list[Reply]:
         """Answer one event in one conversation."""
+        return (await self.answer(channel, conversation_id, event)).replies
+
+    async def answer(self, channel: str, conversation_id: str | int, event: Event) -> Answer:
+        """Answer one event and say which language the conversation is now in."""
         key = self.keys.key(channel, conversation_id)
         content = self.content.current
 
@@ -56,11 +72,12 @@ class Conversations:
                 break
             except ConcurrentUpdate:
                 log.info("conversation changed by another worker; retry %d", attempt + 1)
+                await asyncio.sleep(random.uniform(0, BACKOFF_SECONDS * min(attempt + 1, 10)))
         else:
             log.error("conversation kept changing under us; giving up after %d tries", RETRIES)
             raise ConcurrentUpdate("retries exhausted")
         await self._count(channel, new_state)
-        return replies
+        return Answer(replies, new_state.locale if new_state else None)
 
     async def erase(self, channel: str, conversation_id: str | int) -> None:
         """Forget a conversation (used when a channel itself learns the person left)."""

@@ -1,8 +1,8 @@
 """The helpline's exceptions, one tree so callers can catch the base class:
 
-    HelplineError
-    ├── ContentError          flows or catalogs failed to load or validate (details in .problems)
-    └── ConfigurationError    settings that cannot work together (e.g. webhook without a secret)
+HelplineError
+├── ContentError          flows or catalogs failed to load or validate (details in .problems)
+└── ConfigurationError    settings that cannot work together (e.g. webhook without a secret)
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "apscheduler",
 
 def configure_logging(level: str = "INFO") -> None:
     """Plain lines to stderr; chatty libraries kept at WARNING."""
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)

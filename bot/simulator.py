@@ -35,7 +35,9 @@ def _print_replies(replies: list[Reply], out: TextIO) -> list[Button]:
     return buttons
 
 
-async def _converse(content: ContentHolder, lang: str | None, lines: Iterable[str], out: TextIO, prompt: bool) -> None:
+async def _converse(
+    content: ContentHolder, lang: str | None, lines: Iterable[str], out: TextIO, prompt: bool
+) -> None:
     conversations = Conversations(
         content=content,
         keys=ConversationKeys(b"simulator"),
@@ -75,7 +77,9 @@ def _lines(stream: TextIO, prompt: bool) -> Iterable[str]:
         yield line
 
 
-def run_simulator(content: ContentHolder, lang: str | None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+def run_simulator(
+    content: ContentHolder, lang: str | None, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Chat with the engine until end of input."""
     interactive = stdin.isatty()
     asyncio.run(_converse(content, lang, _lines(stdin, interactive), out, interactive))

@@ -4,7 +4,17 @@ from bot.engine.actions import ACTIONS, ActionContext, ActionResult, action
 from bot.engine.loader import LoadResult, Problem, load_flows
 from bot.engine.model import Flows, Node
 from bot.engine.runner import EMERGENCY, MAIN, WELCOME, advance
-from bot.engine.types import Button, ConversationState, Event, Localizer, Match, Matcher, Reply, Services, Translator
+from bot.engine.types import (
+    Button,
+    ConversationState,
+    Event,
+    Localizer,
+    Match,
+    Matcher,
+    Reply,
+    Services,
+    Translator,
+)
 
 __all__ = [
     "ACTIONS",

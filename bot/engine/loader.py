@@ -141,12 +141,16 @@ def parse_flow_file(
     name = display or str(path)
     problems: list[Problem] = []
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         why = exc.problem or "the YAML cannot be read"
-        return [], [], [Problem(name, line, "", f"YAML syntax error: {why} (check indentation and quotes)")]
+        return (
+            [],
+            [],
+            [Problem(name, line, "", f"YAML syntax error: {why} (check indentation and quotes)")],
+        )
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [], [], [Problem(name, 1, "", f"the file cannot be read as YAML text: {exc}")]
     if raw is None:
@@ -156,7 +160,12 @@ def parse_flow_file(
     for key in raw:
         if key not in ("nodes", "sources"):
             problems.append(
-                Problem(name, _line_of(raw, 1), "", f'unknown top-level field "{key}" (use "nodes:" or "sources:")')
+                Problem(
+                    name,
+                    _line_of(raw, 1),
+                    "",
+                    f'unknown top-level field "{key}" (use "nodes:" or "sources:")',
+                )
             )
     nodes = _parse_items(raw.get("nodes") or [], Node, name, problems)
     sources = _parse_items(raw.get("sources") or [], Source, name, problems)
@@ -166,7 +175,9 @@ def parse_flow_file(
 def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem]) -> list[M]:
     parsed: list[M] = []
     if not isinstance(items, list):
-        problems.append(Problem(file, _line_of(items, 1), "", "expected a list of items starting with '-'"))
+        problems.append(
+            Problem(file, _line_of(items, 1), "", "expected a list of items starting with '-'")
+        )
         return parsed
     for raw in items:
         line = _line_of(raw, _line_of(items, 1))
@@ -175,7 +186,9 @@ def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem])
             item = model.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                problems.append(Problem(file, _line_at(raw, error["loc"], line), ident, _explain(error)))
+                problems.append(
+                    Problem(file, _line_at(raw, error["loc"], line), ident, _explain(error))
+                )
             continue
         _attach_origins(item, raw, file)
         parsed.append(item)
@@ -196,11 +209,18 @@ def load_flows(flows_dir: Path, root: Path | None = None) -> LoadResult:
             line = node.origin.line if node.origin else 1
             if not NODE_ID_PATTERN.match(node.id):
                 problems.append(
-                    Problem(display, line, node.id, "a node id uses only lowercase letters, digits and _ (40 at most)")
+                    Problem(
+                        display,
+                        line,
+                        node.id,
+                        "a node id uses only lowercase letters, digits and _ (40 at most)",
+                    )
                 )
             if node.id in nodes:
                 first = nodes[node.id].origin
-                problems.append(Problem(display, line, node.id, f"duplicate node id (first defined at {first})"))
+                problems.append(
+                    Problem(display, line, node.id, f"duplicate node id (first defined at {first})")
+                )
                 continue
             nodes[node.id] = node
         for source in file_sources:
@@ -222,13 +242,31 @@ def check_links(flows: Flows) -> list[Problem]:
         for button in node.buttons:
             if button.goto not in flows.nodes:
                 where = button.origin.line if button.origin else line
-                problems.append(Problem(file, where, node.id, f'button "{button.label}" goes to unknown node "{button.goto}"'))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        node.id,
+                        f'button "{button.label}" goes to unknown node "{button.goto}"',
+                    )
+                )
         if node.input and node.input.next and node.input.next not in flows.nodes:
             where = node.input.origin.line if node.input.origin else line
-            problems.append(Problem(file, where, node.id, f'input goes next to unknown node "{node.input.next}"'))
+            problems.append(
+                Problem(
+                    file, where, node.id, f'input goes next to unknown node "{node.input.next}"'
+                )
+            )
         for source in node.sources:
             if flows.sources and source not in flows.sources:
-                problems.append(Problem(file, line, node.id, f'unknown source "{source}" (add it to flows/sources.yaml)'))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        node.id,
+                        f'unknown source "{source}" (add it to flows/sources.yaml)',
+                    )
+                )
     return problems
 
 

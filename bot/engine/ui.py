@@ -9,7 +9,7 @@ from __future__ import annotations
 __all__ = ["N_"]
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
 
@@ -27,9 +27,7 @@ SOURCES_NONE = N_("This screen does not cite legal sources.")
 STALE_BUTTON = N_(
     "That button is from an older screen, so I cannot use it. Let's start again from the main menu."
 )
-UNSUPPORTED = N_(
-    "I can only read text. Please write your question in words or use the buttons."
-)
+UNSUPPORTED = N_("I can only read text. Please write your question in words or use the buttons.")
 NOT_UNDERSTOOD = N_(
     "Sorry, I did not understand. Please use the buttons, or write a few words about your question."
 )
@@ -47,7 +45,5 @@ HELP = N_(
     "• /delete erases this conversation.\n"
     "This is general information, not legal advice."
 )
-TOO_LONG = N_(
-    "Your message is very long. Please write just a few words about what you need."
-)
+TOO_LONG = N_("Your message is very long. Please write just a few words about what you need.")
 DID_YOU_MEAN = N_("Did you mean one of these?")

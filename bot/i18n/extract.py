@@ -27,7 +27,7 @@ def extract_flows(
 ) -> Iterator[ExtractResult]:
     """Yield ``(lineno, funcname, message, comments)`` for every translatable string."""
     try:
-        raw = yaml.load(fileobj.read().decode("utf-8"), Loader=_LineLoader)  # noqa: S506
+        raw = yaml.load(fileobj.read().decode("utf-8"), Loader=_LineLoader)
     except yaml.YAMLError:
         return
     if not isinstance(raw, dict):
@@ -57,7 +57,12 @@ def _node_strings(node: dict[str, Any]) -> Iterator[ExtractResult]:
             yield line, None, text, comments
     for button in node.get("buttons") or []:
         if isinstance(button, dict) and isinstance(button.get("label"), str):
-            yield _line(button, _line(node)), None, button["label"], [*comments, "button: keep it short"]
+            yield (
+                _line(button, _line(node)),
+                None,
+                button["label"],
+                [*comments, "button: keep it short"],
+            )
 
 
 def _line(item: Any, default: int = 1) -> int:

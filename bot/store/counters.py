@@ -27,7 +27,9 @@ CounterKey = tuple[dt.date, str, str, str]
 class Counters(Protocol):
     """Adds to and reads the aggregate counters."""
 
-    async def add(self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1) -> None:
+    async def add(
+        self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1
+    ) -> None:
         """Add ``amount`` to one counter."""
 
     async def all(self) -> list[tuple[CounterKey, int]]:
@@ -40,7 +42,9 @@ class SqlCounters:
 
     sessions: async_sessionmaker[AsyncSession]
 
-    async def add(self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1) -> None:
+    async def add(
+        self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1
+    ) -> None:
         """Upsert ``count = count + amount`` (safe with several workers)."""
         async with self.sessions() as session:
             dialect = session.bind.dialect.name if session.bind else "sqlite"
@@ -72,7 +76,9 @@ class MemoryCounters:
 
     tally: _Tally[CounterKey] = field(default_factory=_Tally)
 
-    async def add(self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1) -> None:
+    async def add(
+        self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1
+    ) -> None:
         """Add to one counter."""
         self.tally[(day, channel, locale, node)] += amount
 

@@ -9,6 +9,8 @@ from bot.store.models import Base
 
 config = context.config
 url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+if url is None:
+    raise RuntimeError("run migrations through `python -m bot migrate`, which sets the URL")
 
 engine = create_engine(url, poolclass=pool.NullPool)
 with engine.connect() as connection:

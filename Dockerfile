@@ -1,0 +1,33 @@
+# The helpline service image: slim Python, non-root user, compiled catalogs, health check.
+# Content (flows/, locales/) is baked in; an NGO may mount its own and set FLOWS_DIR/LOCALES_DIR.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin helpline
+
+# Dependencies first, pinned by the same constraints as development and CI.
+COPY pyproject.toml constraints.txt README.md ./
+COPY bot ./bot
+RUN pip install --constraint constraints.txt .
+
+COPY --chown=helpline:helpline flows ./flows
+COPY --chown=helpline:helpline locales ./locales
+RUN pybabel compile --domain messages --directory locales \
+    && mkdir -p /data && chown helpline:helpline /data
+
+ENV HOST=0.0.0.0 \
+    PORT=8000 \
+    DATA_DIR=/data \
+    FLOWS_DIR=/app/flows \
+    LOCALES_DIR=/app/locales
+VOLUME ["/data"]
+USER helpline
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
+CMD ["python", "-m", "bot", "run"]

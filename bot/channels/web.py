@@ -1,0 +1,199 @@
+"""The web chat: a server-rendered page that works without JavaScript, and a small JSON API.
+
+A conversation is keyed by a random session token in a cookie (never an identity, never stored:
+only its HMAC is). Buttons are plain form buttons, so the page works on any phone browser; the
+script in ``bot/web/static/chat.js`` only makes it feel like a chat and saves reloading the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from bot.conversation import Answer
+from bot.engine.types import Event, Reply
+from bot.engine.ui import N_
+from bot.http import BodyTooLarge, read_limited_body
+from bot.runtime import Runtime
+
+__all__ = ["CHANNEL", "COOKIE", "linkify", "web_router"]
+
+CHANNEL = "web"
+COOKIE = "helpline_session"
+MAX_TEXT = 2000
+TEMPLATES = Jinja2Templates(
+    directory=str(Path(__file__).resolve().parent.parent / "web" / "templates")
+)
+
+PAGE_TITLE = N_("Protection information helpline")
+WRITE_HERE = N_("Write your question")
+SEND = N_("Send")
+BAD_REQUEST = N_("Sorry, I could not read that. Please try again.")
+
+_LINKS = re.compile(
+    r"(?P<url>https?://[^\s<>\"')]+[^\s<>\"').,;:])"
+    r"|(?P<phone>(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])|(?<![\w-])(?:911|988)(?![\w-]))"
+)
+
+
+def linkify(text: str) -> Markup:
+    """Escape text and make web addresses and phone numbers tappable."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("url"):
+            url = match.group("url")
+            return f'<a href="{url}" rel="noopener noreferrer" target="_blank">{url}</a>'
+        phone = match.group("phone")
+        return f'<a href="tel:{phone.replace("-", "")}">{phone}</a>'
+
+    return Markup(_LINKS.sub(replace, str(escape(text))))
+
+
+TEMPLATES.env.filters["linkify"] = linkify
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The running service's parts (set by the lifespan)."""
+    runtime = request.app.state.runtime
+    assert isinstance(runtime, Runtime)
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def _session(request: Request) -> tuple[str, bool]:
+    token = request.cookies.get(COOKIE, "")
+    if 20 <= len(token) <= 100 and token.isascii():
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+def _set_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=7 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def _hint(request: Request) -> str | None:
+    header = request.headers.get("accept-language", "")
+    first = header.split(",", 1)[0].split(";", 1)[0].strip()
+    return first or None
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "buttons": [{"label": b.label, "payload": b.payload, "url": b.url} for b in reply.buttons],
+    }
+
+
+def _chrome(runtime: Runtime, locale: str | None) -> dict[str, str]:
+    localizer = runtime.content.current.localizer
+    t = localizer.translator(locale or localizer.locales[0])
+    return {
+        "lang": t.locale,
+        "title": t.gettext(PAGE_TITLE),
+        "write": t.gettext(WRITE_HERE),
+        "send": t.gettext(SEND),
+    }
+
+
+def _page(
+    request: Request, runtime: Runtime, answer: Answer, token: str, status: int = 200
+) -> HTMLResponse:
+    response = TEMPLATES.TemplateResponse(
+        request,
+        "chat.html",
+        {"replies": answer.replies, "t": _chrome(runtime, answer.locale), "max_text": MAX_TEXT},
+        status_code=status,
+    )
+    _set_cookie(request, response, token)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _event_from(fields: dict[str, Any], hint: str | None) -> Event | None:
+    payload = fields.get("payload")
+    text = fields.get("text")
+    if isinstance(payload, str) and payload:
+        return Event.pressed(payload[:64], language_hint=hint)
+    if isinstance(text, str) and text.strip():
+        return Event.typed(text[: MAX_TEXT + 1], language_hint=hint)
+    return None
+
+
+def web_router() -> APIRouter:
+    """Routes of the web chat: the page, its form posts and the JSON API."""
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse)
+    async def page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+        """Show the current screen of this browser's conversation (or the language choice)."""
+        token, _ = _session(request)
+        here = Event.pressed("nav:here", _hint(request))
+        answer = await runtime.conversations.answer(CHANNEL, token, here)
+        return _page(request, runtime, answer, token)
+
+    @router.post("/chat", response_class=HTMLResponse)
+    async def form_post(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+        """The no-JavaScript path: a form button or the text box, answered with a full page."""
+        token, _ = _session(request)
+        try:
+            form = await request.form()
+        except Exception:
+            form = None
+        fields = {k: v for k, v in (form or {}).items() if isinstance(v, str)}
+        event = _event_from(fields, _hint(request))
+        if event is None:
+            event = Event.pressed("nav:here", _hint(request))
+        answer = await runtime.conversations.answer(CHANNEL, token, event)
+        return _page(request, runtime, answer, token)
+
+    @router.post("/api/chat")
+    async def api_chat(request: Request, runtime: RuntimeDep) -> Response:
+        """JSON in (``{"text": ...}`` or ``{"payload": ...}``), replies out."""
+        token, _ = _session(request)
+        try:
+            body = await read_limited_body(request, runtime.settings.max_body_bytes)
+        except BodyTooLarge:
+            return _error(runtime, 413, token, request)
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _error(runtime, 400, token, request)
+        event = _event_from(data if isinstance(data, dict) else {}, _hint(request))
+        if event is None:
+            return _error(runtime, 400, token, request)
+        answer = await runtime.conversations.answer(CHANNEL, token, event)
+        response = JSONResponse(
+            {"locale": answer.locale, "replies": [_reply_json(r) for r in answer.replies]}
+        )
+        _set_cookie(request, response, token)
+        return response
+
+    return router
+
+
+def _error(runtime: Runtime, status: int, token: str, request: Request) -> JSONResponse:
+    localizer = runtime.content.current.localizer
+    locale = localizer.negotiate(_hint(request)) or localizer.locales[0]
+    message = localizer.translator(locale).gettext(BAD_REQUEST)
+    response = JSONResponse(
+        {"error": message, "replies": [{"text": message, "buttons": []}]}, status_code=status
+    )
+    _set_cookie(request, response, token)
+    return response

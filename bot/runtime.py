@@ -1,0 +1,121 @@
+"""Everything the running service holds, started and stopped by the app's lifespan.
+
+Kept out of module globals so each ``create_app(settings)`` (every test) gets its own database,
+content and Telegram application.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application
+
+from bot.content import ContentHolder
+from bot.conversation import Conversations
+from bot.errors import ContentError
+from bot.settings import Settings
+from bot.store.counters import SqlCounters
+from bot.store.database import create_engine_for, migrate, session_factory
+from bot.store.states import ConversationKeys, SqlStateStore
+
+__all__ = ["PURGE_EVERY", "Runtime"]
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY = dt.timedelta(minutes=10)
+
+
+@dataclass
+class Runtime:
+    """The service's live parts."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    content: ContentHolder
+    conversations: Conversations
+    counters: SqlCounters
+    states: SqlStateStore
+    telegram: Application | None = None  # type: ignore[type-arg]
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    async def start(cls, settings: Settings) -> Runtime:
+        """Migrate the database, load content, start Telegram when configured."""
+        url = settings.effective_database_url
+        await asyncio.to_thread(migrate, url)
+        engine = create_engine_for(url)
+        sessions = session_factory(engine)
+        try:
+            content = ContentHolder(
+                settings.flows_dir, settings.locales_dir, settings.language_list
+            )
+        except ContentError as exc:
+            log.error("the content has errors; fix them and start again (python -m bot validate):")
+            for problem in exc.problems:
+                log.error("  %s", problem)
+            raise
+        states = SqlStateStore(sessions, dt.timedelta(hours=settings.state_ttl_hours))
+        counters = SqlCounters(sessions)
+        conversations = Conversations(
+            content=content,
+            keys=ConversationKeys(settings.hmac_secret()),
+            states=states,
+            counters=counters,
+        )
+        runtime = cls(settings, engine, sessions, content, conversations, counters, states)
+        runtime.tasks.append(asyncio.create_task(runtime._purge_forever()))
+        if settings.telegram_enabled:
+            from bot.channels.telegram import build_application, start_telegram
+
+            runtime.telegram = build_application(settings, conversations)
+            await start_telegram(runtime.telegram, settings)
+        else:
+            log.info(
+                "telegram is off (set TELEGRAM_BOT_TOKEN, PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET)"
+            )
+        log.info(
+            "helpline ready: %d nodes, languages %s",
+            len(content.current.flows.nodes),
+            content.current.localizer.locales,
+        )
+        return runtime
+
+    async def stop(self) -> None:
+        """Stop background work and Telegram, close the database."""
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.telegram is not None:
+            from bot.channels.telegram import stop_telegram
+
+            await stop_telegram(self.telegram)
+        await self.engine.dispose()
+
+    async def database_ok(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            log.warning("database health check failed")
+            return False
+        return True
+
+    async def _purge_forever(self) -> None:
+        while True:
+            try:
+                purged = await self.states.purge_expired()
+                if purged:
+                    log.info("purged %d expired conversations", purged)
+            except Exception as exc:
+                log.warning("purge failed: %s", type(exc).__name__)
+            await asyncio.sleep(PURGE_EVERY.total_seconds())

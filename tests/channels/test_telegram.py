@@ -1,0 +1,208 @@
+"""End to end: Telegram update JSON posted to our webhook, replies recorded by the fake Bot API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.channels.telegram import ALLOWED_UPDATES
+from bot.settings import Settings
+from tests.conftest import WEBHOOK_SECRET
+from tests.support import updates
+from tests.support.fake_telegram import Call, FakeTelegram
+
+pytestmark = pytest.mark.usefixtures("telegram_app")
+
+
+def post(base: str, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    return httpx.post(f"{base}/telegram/webhook", json=update, headers=headers, timeout=10)
+
+
+def say(base: str, fake: FakeTelegram, update: dict[str, Any]) -> list[Call]:
+    """Post an update and return the messages it caused."""
+    before = len(fake.sent())
+    assert post(base, update).status_code == 200
+    fake.wait_for(lambda f: len(f.sent()) > before)
+    return fake.wait_for_messages(len(fake.sent()))[before:]
+
+
+def labels(calls: list[Call]) -> list[str]:
+    return [b["text"] for c in calls for b in c.buttons]
+
+
+def payload_of(calls: list[Call], label: str) -> str:
+    for call in calls:
+        for b in call.buttons:
+            if b["text"] == label:
+                return str(b["callback_data"])
+    raise AssertionError(f"no button {label!r} in {labels(calls)}")
+
+
+def test_startup_sets_webhook_with_secret_and_allowed_updates(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    assert fake_telegram.sent("getMe"), "python-telegram-bot initialised against the fake server"
+    (webhook,) = fake_telegram.sent("setWebhook")
+    assert webhook.params["url"] == "https://helpline.example.org/telegram/webhook"
+    assert webhook.params["secret_token"] == WEBHOOK_SECRET
+    assert webhook.params["allowed_updates"] == ALLOWED_UPDATES
+
+
+def test_start_in_spanish_from_es_mx(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    replies = say(base, fake_telegram, updates.text("/start", "es-MX"))
+    assert all(int(c.params["chat_id"]) == updates.USER_ID for c in replies)
+    joined = "\n".join(c.text for c in replies)
+    assert "información general" in joined
+    assert "no es asesoría legal" in joined
+    assert "Please choose" not in joined
+
+
+def test_start_in_english_from_en_us(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    replies = say(base, fake_telegram, updates.text("/start", "en-US", user_id=555))
+    joined = "\n".join(c.text for c in replies)
+    assert "general information, not legal advice" in joined
+    assert "asesoría" not in joined
+
+
+def test_unknown_language_asks_in_both_languages_and_remembers_choice(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    (choice,) = say(base, fake_telegram, updates.text("/start", "fr-FR", user_id=556))
+    assert (
+        "Por favor, elija su idioma." in choice.text
+        and "Please choose your language." in choice.text
+    )
+    assert labels([choice]) == ["Español", "English"]
+    replies = say(
+        base, fake_telegram, updates.button(payload_of([choice], "English"), "fr-FR", user_id=556)
+    )
+    assert "general information, not legal advice" in "\n".join(c.text for c in replies)
+    replies = say(base, fake_telegram, updates.text("/menu", "fr-FR", user_id=556))
+    assert "What would you like to know about?" in replies[-1].text
+
+
+def test_buttons_walk_the_menu_and_answer_the_callback(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    replies = say(base, fake_telegram, updates.text("/menu", "es-MX"))
+    menu = replies[-1]
+    assert "Asilo" in labels([menu])
+    asylum = say(base, fake_telegram, updates.button(payload_of([menu], "Asilo")))
+    assert fake_telegram.sent("answerCallbackQuery"), "every button press is acknowledged"
+    text = "\n".join(c.text for c in asylum)
+    assert "asilo" in text.lower()
+    assert "Información revisada el 23 de noviembre de 2026" in text
+    assert {"⬅ Atrás", "🏠 Menú principal", "📚 Fuentes"} <= set(labels(asylum))
+    back = say(base, fake_telegram, updates.button("nav:back"))
+    assert "Asilo" in labels(back)
+
+
+def test_language_switch_at_any_time(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    say(base, fake_telegram, updates.text("/start", "es-MX"))
+    (choice,) = say(base, fake_telegram, updates.text("/language", "es-MX"))
+    replies = say(base, fake_telegram, updates.button(payload_of([choice], "English")))
+    assert "general information" in "\n".join(c.text for c in replies)
+    replies = say(base, fake_telegram, updates.text("/menu", "es-MX"))
+    assert "What would you like to know about?" in replies[-1].text, (
+        "the choice beats language_code"
+    )
+    (choice,) = say(base, fake_telegram, updates.text("/idioma", "es-MX"))
+    replies = say(base, fake_telegram, updates.button(payload_of([choice], "Español")))
+    assert "¿Sobre qué quiere saber?" in replies[-1].text
+
+
+def test_delete_erases_and_confirms_in_both_languages(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    say(base, fake_telegram, updates.text("/start", "es-MX"))
+    (done,) = say(base, fake_telegram, updates.text("/borrar", "es-MX"))
+    assert done.text.startswith("Listo. Borré todo")
+    say(base, fake_telegram, updates.text("/start", "en-US", user_id=777))
+    (done,) = say(base, fake_telegram, updates.text("/delete", "en-US", user_id=777))
+    assert done.text.startswith("Done. I erased everything")
+
+
+@pytest.mark.parametrize(
+    "media", [updates.sticker, updates.photo, updates.voice], ids=["sticker", "photo", "voice"]
+)
+def test_media_gets_a_kind_text_only_answer(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram, media: Any
+) -> None:
+    base, _ = telegram_app
+    say(base, fake_telegram, updates.text("/menu", "es-MX"))
+    replies = say(base, fake_telegram, media())
+    assert replies[0].text.startswith("Solo puedo leer texto.")
+    assert "Asilo" in labels(replies), "the current screen comes back, nothing is lost"
+
+
+def test_edited_message_is_answered_as_new_text(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    say(base, fake_telegram, updates.text("/menu", "es-MX"))
+    replies = say(base, fake_telegram, updates.edited("/ayuda", "es-MX"))
+    assert "/borrar" in "\n".join(c.text for c in replies)
+
+
+def test_stale_button_starts_over_kindly(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    say(base, fake_telegram, updates.text("/start", "es-MX"))
+    replies = say(base, fake_telegram, updates.button("b:node_that_was_removed:3"))
+    assert replies[0].text.startswith("Ese botón es de una pantalla anterior")
+    assert "¿Sobre qué quiere saber?" in replies[-1].text
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [None, "wrong-secret", WEBHOOK_SECRET + "x", ""],
+    ids=["missing", "wrong", "longer", "empty"],
+)
+def test_webhook_refuses_without_the_right_secret(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram, secret: str | None
+) -> None:
+    base, _ = telegram_app
+    response = post(base, updates.text("/start"), secret=secret)
+    assert response.status_code == 403
+    assert not fake_telegram.sent(), "a refused update is never processed"
+
+
+def test_webhook_bad_bodies_get_clear_statuses(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    headers = {
+        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+        "Content-Type": "application/json",
+    }
+    url = f"{base}/telegram/webhook"
+    assert httpx.post(url, content=b"{not json", headers=headers).status_code == 400
+    assert httpx.post(url, content=b"", headers=headers).status_code == 400
+    assert httpx.post(url, content=b"[1, 2]", headers=headers).status_code == 400
+    assert httpx.post(url, content=b'{"message": {}}', headers=headers).status_code == 400
+    big = b'{"update_id": 1, "pad": "' + b"x" * (1024 * 1024) + b'"}'
+    assert httpx.post(url, content=big, headers=headers).status_code == 413
+    assert post(base, updates.unknown_kind()).status_code == 200, (
+        "unknown kinds are accepted and ignored"
+    )
+    assert post(base, updates.channel_post()).status_code == 200, (
+        "kinds we do not handle are ignored"
+    )
+    assert not fake_telegram.sent()
+    say(base, fake_telegram, updates.text("/start", "es-MX"))  # still healthy afterwards

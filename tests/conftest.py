@@ -1,0 +1,85 @@
+"""Shared fixtures: settings on a temporary data folder, the fake Bot API, the live app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import REPO_ROOT, Settings
+from tests.support.databases import database_url
+from tests.support.fake_telegram import FakeTelegram, start_fake_telegram
+from tests.support.live import serve
+
+WEBHOOK_SECRET = "test-webhook-secret_123"
+BOT_TOKEN = "123456:TEST-token"
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+def make_settings(
+    tmp_path: Path, url: str, telegram: FakeTelegram | None = None, **extra: object
+) -> Settings:
+    """Settings isolated in ``tmp_path``; Telegram on when a fake server is given."""
+    values: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "database_url": url,
+        "flows_dir": Path(os.environ.get("FLOWS_DIR", REPO_ROOT / "flows")),
+        "locales_dir": Path(os.environ.get("LOCALES_DIR", REPO_ROOT / "locales")),
+        "state_secret": "test-state-secret",
+    }
+    if telegram is not None:
+        values.update(
+            telegram_bot_token=BOT_TOKEN,
+            telegram_webhook_secret=WEBHOOK_SECRET,
+            public_url="https://helpline.example.org",
+            telegram_api_base_url=telegram.url,
+        )
+    values.update(extra)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def fake_telegram() -> Iterator[FakeTelegram]:
+    """A fresh fake Bot API server."""
+    fake = start_fake_telegram()
+    yield fake
+    assert fake.server is not None
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each end-to-end test runs on SQLite and, where a server answers, PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for one test."""
+    with database_url(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def telegram_app(
+    tmp_path: Path, db_url: str, fake_telegram: FakeTelegram
+) -> Iterator[tuple[str, Settings]]:
+    """The whole helpline with Telegram on, served on 127.0.0.1; yields (base URL, settings)."""
+    settings = make_settings(tmp_path, db_url, fake_telegram)
+    with serve(settings) as base:
+        yield base, settings
+
+
+@pytest.fixture
+def web_app(tmp_path: Path, db_url: str) -> Iterator[tuple[str, Settings]]:
+    """The helpline on its defaults (no Telegram), served on 127.0.0.1."""
+    settings = make_settings(tmp_path, db_url)
+    with serve(settings) as base:
+        yield base, settings

@@ -1,0 +1,65 @@
+"""The Dockerfile, checked by parsing it (no container engine runs on CI machines)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dockerfile_parse import DockerfileParser
+
+from bot.settings import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> DockerfileParser:
+    parser = DockerfileParser(path=str(REPO_ROOT / "Dockerfile"))
+    return parser
+
+
+def instructions(parser: DockerfileParser, name: str) -> list[str]:
+    return [i["value"] for i in parser.structure if i["instruction"] == name]
+
+
+def test_slim_python_base(dockerfile: DockerfileParser) -> None:
+    assert dockerfile.baseimage.startswith("python:3.1")
+    assert dockerfile.baseimage.endswith("-slim")
+
+
+def test_runs_as_a_non_root_user_created_in_the_image(dockerfile: DockerfileParser) -> None:
+    users = instructions(dockerfile, "USER")
+    assert users and users[-1] not in ("root", "0")
+    assert any("useradd" in run and users[-1] in run for run in instructions(dockerfile, "RUN"))
+
+
+def test_exposes_the_port_the_service_listens_on(dockerfile: DockerfileParser) -> None:
+    assert instructions(dockerfile, "EXPOSE") == ["8000"]
+    env = dockerfile.envs
+    assert env["PORT"] == "8000" and env["HOST"] == "0.0.0.0"
+
+
+def test_healthcheck_calls_healthz(dockerfile: DockerfileParser) -> None:
+    (check,) = instructions(dockerfile, "HEALTHCHECK")
+    assert "/healthz" in check and "127.0.0.1:8000" in check
+
+
+def test_command_serves_the_helpline(dockerfile: DockerfileParser) -> None:
+    (command,) = instructions(dockerfile, "CMD")
+    assert json.loads(command) == ["python", "-m", "bot", "run"]
+
+
+def test_catalogs_compiled_and_data_outside_the_image(dockerfile: DockerfileParser) -> None:
+    assert any("pybabel compile" in run for run in instructions(dockerfile, "RUN"))
+    assert dockerfile.envs["DATA_DIR"] == "/data"
+
+
+def test_every_copied_path_exists_in_the_repository(dockerfile: DockerfileParser) -> None:
+    for value in instructions(dockerfile, "COPY"):
+        parts = [p for p in value.split() if not p.startswith("--")]
+        for source in parts[:-1]:
+            assert (REPO_ROOT / source).exists(), f"COPY {source}: not in the repository"
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
+    ignored = (REPO_ROOT / ".dockerignore").read_text().split()
+    for entry in (".venv", "data", ".env", ".git"):
+        assert entry in ignored
