@@ -18,6 +18,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     Message,
     Update,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "build_application",
     "parse_update",
     "secret_matches",
+    "split_text",
     "start_telegram",
     "stop_telegram",
 ]
@@ -51,6 +53,9 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 """Only what the helpline answers; Telegram does not even send us the rest."""
+MESSAGE_LIMIT = 4096
+NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
+"""Link previews cost data and time on a cheap phone; the link itself is enough."""
 
 _COMMANDS = {
     "es": [
@@ -119,14 +124,33 @@ def _media_kind(message: Message) -> str:
     return "other"
 
 
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split at line breaks (or spaces) so no piece passes Telegram's limit; content should never
+    need it (the validator warns far earlier), but an oversize message must not be lost."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    pieces.append(text)
+    return pieces
+
+
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
     for reply in replies:
-        await context.bot.send_message(
-            chat_id=chat_id,
-            text=reply.text,
-            reply_markup=_markup(reply),
-            link_preview_options=None,
-        )
+        pieces = split_text(reply.text or "…")
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            await context.bot.send_message(
+                chat_id=chat_id,
+                text=piece,
+                reply_markup=_markup(reply) if last else None,
+                link_preview_options=NO_PREVIEWS,
+            )
 
 
 def _conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:

@@ -13,7 +13,7 @@ from tests.conftest import WEBHOOK_SECRET
 from tests.support import updates
 from tests.support.fake_telegram import Call, FakeTelegram
 
-pytestmark = pytest.mark.usefixtures("telegram_app")
+
 
 
 def post(base: str, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
@@ -206,3 +206,20 @@ def test_webhook_bad_bodies_get_clear_statuses(
     )
     assert not fake_telegram.sent()
     say(base, fake_telegram, updates.text("/start", "es-MX"))  # still healthy afterwards
+
+
+def test_split_text_keeps_every_character_under_the_limit() -> None:
+    from bot.channels.telegram import split_text
+
+    text = "\n".join(f"line {i} " + "x" * 90 for i in range(100))
+    pieces = split_text(text, limit=4096)
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+    assert split_text("short") == ["short"]
+    assert all(len(p) <= 10 for p in split_text("y" * 35, limit=10))
+
+
+def test_messages_are_sent_without_link_previews(telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram) -> None:
+    base, _ = telegram_app
+    replies = say(base, fake_telegram, updates.text("/start", "es-MX"))
+    assert all(c.params["link_preview_options"] == {"is_disabled": True} for c in replies)

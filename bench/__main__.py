@@ -1,0 +1,14 @@
+"""Run every benchmark: ``python -m bench`` (or ``make bench``)."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+from bench import engine_bench, store_bench
+
+engine_bench.main()
+store_bench.main()
+nlu = Path(__file__).resolve().parent / "nlu_bench.py"
+if nlu.exists():
+    runpy.run_path(str(nlu), run_name="__main__")
