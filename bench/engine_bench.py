@@ -59,8 +59,12 @@ def main() -> None:
     turns = per_second(walk) * len(SCRIPT)
     base = per_second(baseline) * len(SCRIPT)
     print("engine")
-    print(f"  content: {len(content.flows.nodes)} nodes, {current / 1e6:.2f} MB held, {peak / 1e6:.2f} MB peak while loading")
-    print(f"  advance(): {turns:,.0f} turns/s; baseline state copy: {base:,.0f}/s; ratio {base / turns:.1f}x the baseline cost")
+    nodes = len(content.flows.nodes)
+    print(
+        f"  content: {nodes} nodes, {current / 1e6:.2f} MB held, {peak / 1e6:.2f} MB peak loading"
+    )
+    print(f"  advance(): {turns:,.0f} turns/s")
+    print(f"  baseline state copy: {base:,.0f}/s; a turn costs {base / turns:.1f}x the baseline")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,12 @@ async def _sql(holder: ContentHolder, url: str) -> float:
     engine = create_engine_for(url)
     sessions = session_factory(engine)
     rate = await _turns(
-        Conversations(holder, ConversationKeys(b"bench"), SqlStateStore(sessions, dt.timedelta(hours=1)), SqlCounters(sessions))
+        Conversations(
+            holder,
+            ConversationKeys(b"bench"),
+            SqlStateStore(sessions, dt.timedelta(hours=1)),
+            SqlCounters(sessions),
+        )
     )
     await engine.dispose()
     return rate
@@ -66,14 +71,18 @@ def _drop(url: str) -> None:
     import psycopg
 
     name = url.rsplit("/", 1)[-1]
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as connection:
+    with psycopg.connect(
+        "postgresql://postgres@127.0.0.1:5432/test", autocommit=True
+    ) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _main() -> None:
     settings = get_settings()
     holder = ContentHolder(settings.flows_dir, settings.locales_dir, settings.language_list)
-    memory = await _turns(Conversations(holder, ConversationKeys(b"bench"), MemoryStateStore(), MemoryCounters()))
+    memory = await _turns(
+        Conversations(holder, ConversationKeys(b"bench"), MemoryStateStore(), MemoryCounters())
+    )
     print(f"store ({TURNS} turns, {PEOPLE} people at once)")
     print(f"  memory store (baseline): {memory:,.0f} turns/s")
     with tempfile.TemporaryDirectory() as folder:
@@ -85,7 +94,8 @@ async def _main() -> None:
         return
     try:
         postgres = await _sql(holder, url)
-        print(f"  PostgreSQL: {postgres:,.0f} turns/s; {memory / postgres:.1f}x slower than the baseline")
+        ratio = memory / postgres
+        print(f"  PostgreSQL: {postgres:,.0f} turns/s; {ratio:.1f}x slower than the baseline")
     finally:
         _drop(url)
 

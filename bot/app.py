@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.admin import admin_router
 from bot.channels.telegram import WEBHOOK_PATH, parse_update, secret_matches
 from bot.channels.web import RuntimeDep, web_router
 from bot.http import BodyTooLarge, read_limited_body
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
+    app.include_router(admin_router(settings))
 
     @app.get("/healthz")
     async def healthz(runtime: RuntimeDep) -> JSONResponse:

@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from bot.directory.cli import providers_app
+from bot.i18n.cli import i18n_app
 from bot.settings import get_settings
 
 __all__ = ["app", "main"]
@@ -22,6 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(i18n_app, name="i18n")
+app.add_typer(providers_app, name="providers")
 
 
 @app.command()
@@ -80,21 +84,87 @@ def chat(
 @app.command()
 def validate(
     content_dir: Annotated[
-        Path | None, typer.Argument(help="Folder with flows/ and locales/ (default: the configured ones).")
+        Path | None,
+        typer.Argument(help="Folder with flows/ and locales/ (default: the configured ones)."),
     ] = None,
 ) -> None:
-    """Check the content and print every problem as file:line: node: message."""
+    """Check the content and print every problem as file:line: node "id": message."""
+    import datetime as dt
+
     from bot.engine.loader import load_flows
+    from bot.engine.validate import ValidationConfig, validate_content
 
     settings = get_settings()
     flows_dir = content_dir / "flows" if content_dir else settings.flows_dir
-    result = load_flows(flows_dir)
-    for problem in result.problems:
+    locales_dir = content_dir / "locales" if content_dir else settings.locales_dir
+    if not flows_dir.is_dir():
+        typer.echo(f"{flows_dir}: no such folder (name one holding flows/ and locales/)", err=True)
+        raise typer.Exit(2)
+    config = ValidationConfig(
+        today=dt.date.today(),
+        review_max_days=settings.content_review_max_days,
+        min_coverage=settings.language_min_coverage,
+    )
+    problems = validate_content(flows_dir, locales_dir, settings.language_list, config)
+    for problem in problems:
         typer.echo(str(problem))
-    errors = len(result.errors)
-    warnings = len(result.problems) - errors
-    typer.echo(f"{len(result.flows.nodes)} nodes checked: {errors} error(s), {warnings} warning(s).")
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    files = len(list(flows_dir.glob("*.yaml")))
+    nodes = len(load_flows(flows_dir).flows.nodes)
+    verdict = "content is NOT ready: fix the errors" if errors else "content is ready"
+    typer.echo(
+        f"{files} flow files, {nodes} nodes, languages {', '.join(settings.language_list)}: "
+        f"{errors} error(s), {warnings} warning(s); {verdict}."
+    )
     raise typer.Exit(1 if errors else 0)
+
+
+@app.command()
+def diagram(
+    fmt: Annotated[
+        str, typer.Option("--format", help="svg (needs Graphviz), mermaid or dot.")
+    ] = "svg",
+    output: Annotated[
+        Path | None,
+        typer.Option(help="File to write (default: flow-diagram.svg for svg, else the screen)."),
+    ] = None,
+    content_dir: Annotated[
+        Path | None, typer.Argument(help="Folder with flows/ (default: the configured FLOWS_DIR).")
+    ] = None,
+) -> None:
+    """Draw the flow graph: screens with id and title, legal screens with their review date."""
+    from bot.diagram import GraphvizMissing, render
+    from bot.engine.loader import load_flows
+
+    if fmt not in ("svg", "mermaid", "dot"):
+        typer.echo(f'unknown format "{fmt}": use svg, mermaid or dot', err=True)
+        raise typer.Exit(2)
+    flows_dir = content_dir / "flows" if content_dir else get_settings().flows_dir
+    result = load_flows(flows_dir)
+    if result.errors:
+        count = len(result.errors)
+        typer.echo(f"{count} content error(s): the diagram may miss parts (run validate)", err=True)
+    try:
+        data = render(result.flows, fmt)  # type: ignore[arg-type]
+    except GraphvizMissing as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    target = output or (Path("flow-diagram.svg") if fmt == "svg" else None)
+    if target is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    target.write_bytes(data)
+    typer.echo(f"wrote {target} ({len(result.flows.nodes)} screens)")
+
+
+from bot.nlu.cli import match_command, nlu_eval_command  # noqa: E402 - free-text matcher commands
+
+app.command("match")(match_command)
+app.command("nlu-eval")(nlu_eval_command)
+from bot.readability import readability_command  # noqa: E402 - readability per screen
+
+app.command("readability")(readability_command)
 
 
 def main() -> None:
@@ -103,4 +173,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -6,16 +6,25 @@ the working content in place, so an editor's mistake never reaches people.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bot.actions  # noqa: F401 - registers the built-in actions
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.types import Services
+from bot.engine.validate import ValidationConfig, validate_content
 from bot.errors import ContentError
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import DEFAULT_MIN_COVERAGE, BabelLocalizer, load_localizer
+
+if TYPE_CHECKING:
+    from bot.engine.loader import Problem
+    from bot.settings import Settings
 
 __all__ = ["Content", "ContentHolder", "build_services", "load_content"]
 
@@ -31,37 +40,134 @@ class Content:
     services: Services
 
 
-def build_services(flows: Flows, languages: list[str]) -> Services:
-    """The optional engine helpers (free-text matcher, legal-aid directory) for this content."""
-    return Services()
+def build_services(
+    flows: Flows,
+    languages: list[str],
+    flows_dir: Path | None = None,
+    *,
+    legal_aid_warn_days: int = 180,
+    legal_aid_hide_days: int = 365,
+) -> Services:
+    """The optional engine helpers (free-text matcher, legal-aid directory) for this content.
+
+    The directory comes from ``flows_dir / "legal_aid"``; its errors raise ``ContentError`` like
+    flow errors, so a reload with a broken directory keeps the last good content.
+    """
+    from bot.directory.service import build_directory
+    from bot.nlu import KeywordMatcher
+
+    directory = None
+    if flows_dir is not None:
+        directory = build_directory(
+            flows_dir / "legal_aid", legal_aid_warn_days, legal_aid_hide_days
+        )
+    return Services(matcher=KeywordMatcher.from_flows(flows, languages), directory=directory)
 
 
-def load_content(flows_dir: Path, locales_dir: Path, languages: list[str]) -> Content:
+def load_content(
+    flows_dir: Path,
+    locales_dir: Path,
+    languages: list[str],
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    *,
+    legal_aid_warn_days: int = 180,
+    legal_aid_hide_days: int = 365,
+) -> Content:
     """Load and check content; raise ``ContentError`` listing every error when it is unusable."""
     result = load_flows(flows_dir)
     if result.errors:
         raise ContentError(f"{len(result.errors)} content error(s)", result.errors)
-    localizer = load_localizer(locales_dir, languages)
-    return Content(result.flows, localizer, build_services(result.flows, localizer.locales))
+    localizer = load_localizer(locales_dir, languages, min_coverage)
+    services = build_services(
+        result.flows,
+        localizer.locales,
+        flows_dir,
+        legal_aid_warn_days=legal_aid_warn_days,
+        legal_aid_hide_days=legal_aid_hide_days,
+    )
+    return Content(result.flows, localizer, services)
 
 
 class ContentHolder:
     """Serves the current content; ``reload`` swaps it only when the new content is good."""
 
-    def __init__(self, flows_dir: Path, locales_dir: Path, languages: list[str]) -> None:
+    def __init__(
+        self,
+        flows_dir: Path,
+        locales_dir: Path,
+        languages: list[str],
+        *,
+        min_coverage: float = DEFAULT_MIN_COVERAGE,
+        review_max_days: int = 180,
+        legal_aid_warn_days: int = 180,
+        legal_aid_hide_days: int = 365,
+    ) -> None:
         self.flows_dir = flows_dir
         self.locales_dir = locales_dir
         self.languages = languages
-        self.current = load_content(flows_dir, locales_dir, languages)
+        self.min_coverage = min_coverage
+        self.review_max_days = review_max_days
+        self.legal_aid_days = {
+            "legal_aid_warn_days": legal_aid_warn_days,
+            "legal_aid_hide_days": legal_aid_hide_days,
+        }
+        self.listeners: list[Callable[[Content], None]] = []
+        """Called (from the reloading thread) after new content goes into service."""
+        self._reloading = threading.Lock()
+        self.current = load_content(
+            flows_dir, locales_dir, languages, min_coverage, **self.legal_aid_days
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ContentHolder:
+        """The holder for the configured folders, languages and content limits."""
+        return cls(
+            settings.flows_dir,
+            settings.locales_dir,
+            settings.language_list,
+            min_coverage=settings.language_min_coverage,
+            review_max_days=settings.content_review_max_days,
+            legal_aid_warn_days=settings.legal_aid_warn_days,
+            legal_aid_hide_days=settings.legal_aid_hide_days,
+        )
+
+    def check(self) -> list[Problem]:
+        """The validator's errors for the files as they are now (warnings never block)."""
+        config = ValidationConfig(
+            today=dt.date.today(),
+            review_max_days=self.review_max_days,
+            min_coverage=self.min_coverage,
+        )
+        problems = validate_content(self.flows_dir, self.locales_dir, self.languages, config)
+        return [p for p in problems if p.severity == "error"]
 
     def reload(self) -> list[object]:
-        """Try to load the content again; keep the old one and return the problems on failure."""
+        """Try to load the content again; keep the old one and return the problems on failure.
+
+        The new content must pass the whole validator (translations included), not only load:
+        content that fails validation never replaces content that works.
+        """
+        with self._reloading:
+            return self._reload()
+
+    def _reload(self) -> list[object]:
         try:
-            self.current = load_content(self.flows_dir, self.locales_dir, self.languages)
+            errors = self.check()
+            if errors:
+                raise ContentError(f"{len(errors)} content error(s)", errors)
+            self.current = load_content(
+                self.flows_dir,
+                self.locales_dir,
+                self.languages,
+                self.min_coverage,
+                **self.legal_aid_days,
+            )
         except ContentError as exc:
             log.error("content reload refused, still serving the last good version: %s", exc)
             for problem in exc.problems:
                 log.error("  %s", problem)
             return exc.problems
         log.info("content reloaded: %d nodes", len(self.current.flows.nodes))
+        for listener in self.listeners:
+            listener(self.current)
         return []

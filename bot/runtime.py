@@ -16,9 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
-from bot.content import ContentHolder
+from bot.content import Content, ContentHolder
 from bot.conversation import Conversations
+from bot.directory.database import load_directory_into_db
+from bot.directory.search import Directory
 from bot.errors import ContentError
+from bot.reloader import watch_content
 from bot.settings import Settings
 from bot.store.counters import SqlCounters
 from bot.store.database import create_engine_for, migrate, session_factory
@@ -44,6 +47,9 @@ class Runtime:
     states: SqlStateStore
     telegram: Application | None = None  # type: ignore[type-arg]
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    directory_sync: asyncio.Task[None] | None = None
+    """The latest copy of the directory into its tables after a reload (tests await it)."""
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -70,7 +76,24 @@ class Runtime:
             counters=counters,
         )
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
+        await runtime.sync_directory(content.current)
+        loop = asyncio.get_running_loop()
+
+        def on_reload(new: Content) -> None:
+            loop.call_soon_threadsafe(runtime._schedule_directory_sync, new)
+
+        content.listeners.append(on_reload)
         runtime.tasks.append(asyncio.create_task(runtime._purge_forever()))
+        runtime.tasks.append(
+            asyncio.create_task(
+                watch_content(
+                    content,
+                    [settings.flows_dir, settings.locales_dir],
+                    runtime.stopping,
+                    interval=settings.content_watch_seconds,
+                )
+            )
+        )
         if settings.telegram_enabled:
             from bot.channels.telegram import build_application, start_telegram
 
@@ -89,6 +112,7 @@ class Runtime:
 
     async def stop(self) -> None:
         """Stop background work and Telegram, close the database."""
+        self.stopping.set()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -100,12 +124,30 @@ class Runtime:
             await stop_telegram(self.telegram)
         await self.engine.dispose()
 
+    async def sync_directory(self, content: Content) -> None:
+        """Copy the legal-aid directory of this content into its tables (one transaction)."""
+        directory = content.services.directory
+        if isinstance(directory, Directory):
+            count = await load_directory_into_db(self.sessions, directory.providers)
+            log.info("legal-aid directory: %d organisations in the database", count)
+
+    def _schedule_directory_sync(self, content: Content) -> None:
+        async def sync() -> None:
+            try:
+                await self.sync_directory(content)
+            except Exception as exc:  # noqa: BLE001 - the in-memory directory still serves
+                log.error("legal-aid tables not updated after reload: %s", type(exc).__name__)
+
+        self.tasks = [task for task in self.tasks if not task.done()]
+        self.directory_sync = asyncio.create_task(sync())
+        self.tasks.append(self.directory_sync)
+
     async def database_ok(self) -> bool:
         """True when the database answers a trivial query."""
         try:
             async with self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception:
+        except Exception:  # noqa: BLE001 - health checks report, they do not raise
             log.warning("database health check failed")
             return False
         return True
@@ -116,6 +158,6 @@ class Runtime:
                 purged = await self.states.purge_expired()
                 if purged:
                     log.info("purged %d expired conversations", purged)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - keep purging on the next round
                 log.warning("purge failed: %s", type(exc).__name__)
             await asyncio.sleep(PURGE_EVERY.total_seconds())

@@ -43,6 +43,24 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
 
     admin_token: SecretStr | None = None
+    metrics_token: SecretStr | None = Field(
+        default=None, description="When set, /metrics needs it."
+    )
+    content_review_max_days: int = Field(
+        default=180, ge=1, description="Warn on older legal reviews."
+    )
+    language_min_coverage: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="New language threshold."
+    )
+    content_watch_seconds: float = Field(
+        default=2.0, ge=0.0, description="File check interval; 0 = off."
+    )
+    legal_aid_warn_days: int = Field(
+        default=180, ge=1, description="Legal-aid entries verified longer ago show a warning."
+    )
+    legal_aid_hide_days: int = Field(
+        default=365, ge=1, description="Legal-aid entries verified longer ago are hidden."
+    )
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
 
@@ -56,7 +74,9 @@ class Settings(BaseSettings):
         if not raw:
             return None
         if len(raw) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ or -")
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ or -"
+            )
         if raw in {"changeme", "secret", "change-me"}:
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is a placeholder; generate a random one")
         return value

@@ -1,7 +1,8 @@
 """A terminal simulator of the helpline: the same engine, in memory, one input a line.
 
-Buttons print as a numbered list; a line that is a number presses that button, ``/command``
-lines are commands, anything else is free text. Works in a pipe for scripted conversations.
+Buttons print as a numbered list; a line of one or two digits presses that button (a longer
+number, such as a year, is typed text), ``/command`` lines are commands, anything else is free
+text. Works in a pipe for scripted conversations.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ async def _converse(
         line = raw.strip()
         if not line:
             continue
-        if line.isdigit() and buttons:
+        if line.isdigit() and len(line) <= 2 and buttons:
             index = int(line) - 1
             if not 0 <= index < len(buttons):
                 print(f"(no button {line}; choose 1 to {len(buttons)})\n", file=out)

@@ -45,3 +45,9 @@ def test_without_language_asks_in_both_and_bad_numbers_are_explained() -> None:
     assert "Por favor, elija su idioma.\nPlease choose your language." in result.stdout
     assert "(no button 9; choose 1 to 2)" in result.stdout
     assert "Welcome" in result.stdout
+
+
+def test_a_year_is_typed_text_not_a_button_number() -> None:
+    result = chat("/start\n2025\n", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "(no button 2025" not in result.stdout

@@ -6,4 +6,7 @@ validator uses that registry to tell an editor when a flow names an action that 
 
 from __future__ import annotations
 
+import bot.actions.legal_aid  # noqa: F401 - registers legal_aid_state, _courts, _search
+from bot.actions import answers, deadline  # noqa: F401 - registers forget_answers, deadline_calculator
+
 __all__: list[str] = []

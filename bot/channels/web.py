@@ -154,7 +154,7 @@ def web_router() -> APIRouter:
         token, _ = _session(request)
         try:
             form = await request.form()
-        except Exception:
+        except Exception:  # noqa: BLE001 - any unreadable form gets the same kind answer
             form = None
         fields = {k: v for k, v in (form or {}).items() if isinstance(v, str)}
         event = _event_from(fields, _hint(request))

@@ -5,7 +5,9 @@ terminal simulator. A returned state of ``None`` means "forget this conversation
 
 Button payloads are short strings that fit Telegram's 64-byte ``callback_data``:
 ``b:<node>:<index>`` a content button, ``a:<node>:<arg>`` an action's own button,
-``src:<node>`` the sources of a node, ``lang:<code>``, ``nav:back`` and ``nav:menu``.
+``src:<node>`` the sources of a node, ``g:<node>`` go to a node (free-text suggestions),
+``lang:<code>``, ``nav:back``, ``nav:menu`` and ``nav:here`` (show the current screen again, for a
+page reload).
 A payload that names a node or button that no longer exists is answered kindly, never with an error.
 """
 
@@ -22,6 +24,7 @@ from bot.engine.types import (
     ConversationState,
     Event,
     Localizer,
+    Match,
     Reply,
     Services,
     Translator,
@@ -36,7 +39,8 @@ WELCOME = "welcome"
 EMERGENCY = "emergency"
 HELP = "help"
 MAX_TEXT = 1000
-"""Longer typed text is not matched (it is most likely pasted, and costly to search)."""
+"""Longer typed text is not matched to a topic (it is most likely pasted); danger words in it
+are still checked by the matcher, which bounds its own work."""
 
 _COMMANDS = {
     "start": "start",
@@ -107,6 +111,12 @@ class _Turn:
             return self._erase()
         if self.state.locale is None:
             self.state.locale = self.localizer.negotiate(event.language_hint)
+            if self.state.locale is None and command is None and event.kind == "text":
+                found = self._match(event.text, self.localizer.locales[0])
+                if found is not None and found.language in self.localizer.locales:
+                    self.state.locale = found.language
+                elif found is not None and found.danger:
+                    return self._emergency_in_every_language()
             if self.state.locale is None:
                 return self._ask_language()
             if command in (None, "start") and event.kind != "button":
@@ -142,7 +152,10 @@ class _Turn:
 
     def _ask_language(self) -> Outcome:
         """Ask in every enabled language at once: we may not know which one the person reads."""
-        prompts = [self.localizer.translator(code).gettext(ui.LANGUAGE_PROMPT) for code in self.localizer.locales]
+        prompts = [
+            self.localizer.translator(code).gettext(ui.LANGUAGE_PROMPT)
+            for code in self.localizer.locales
+        ]
         buttons = tuple(
             Button(label=self.localizer.language_name(code), payload=f"lang:{code}")
             for code in self.localizer.locales
@@ -166,6 +179,8 @@ class _Turn:
             return self._show(MAIN)
         if kind == "nav" and rest == "back":
             return self._back()
+        if kind == "nav" and rest == "here":
+            return self._show(self.state.node or self._first_node(), remember=False)
         if kind == "g":
             return self._show(rest) if rest in self.flows.nodes else self._stale()
         if kind == "src":
@@ -213,27 +228,58 @@ class _Turn:
     # -- free text ------------------------------------------------------------------------------
 
     def _free_text(self, text: str, first: bool = False) -> Outcome:
+        """Typed text: danger words first (even at a screen that reads typed input, even in a
+        very long message), then the screen's own input action, then the matcher's answer."""
+        found = self._match(text, self.state.locale or self.localizer.locales[0])
+        offer = self._language_offer(found.language) if found is not None else None
+        if found is not None and found.danger and EMERGENCY in self.flows.nodes:
+            return _offering(self._show(EMERGENCY), offer)
         node = self.flows.get(self.state.node)
         if node is not None and node.input is not None and not first and len(text) <= MAX_TEXT:
             return self._input(node, text)
         if len(text) > MAX_TEXT:
             return self._with_current(self._(ui.TOO_LONG))
-        matcher = self.services.matcher
-        if matcher is not None and text.strip():
-            found = matcher.match(text, self.state.locale or self.localizer.locales[0])
-            if found.danger and EMERGENCY in self.flows.nodes:
-                return self._show(EMERGENCY)
+        if found is not None:
             if found.node is not None and found.node in self.flows.nodes:
-                return self._show(found.node)
+                return _offering(self._show(found.node), offer)
             choices = [c for c in found.candidates if c in self.flows.nodes]
             if choices:
-                return self.state, [self._did_you_mean(choices)]
+                return _offering((self.state, [self._did_you_mean(choices)]), offer)
         if first:
-            return self._show(self._first_node(), remember=False)
-        return self._with_current(self._(ui.NOT_UNDERSTOOD))
+            return _offering(self._show(self._first_node(), remember=False), offer)
+        return _offering(self._with_current(self._(ui.NOT_UNDERSTOOD)), offer)
+
+    def _match(self, text: str, locale: str) -> Match | None:
+        matcher = self.services.matcher
+        if matcher is None or not text.strip():
+            return None
+        return matcher.match(text, locale)
+
+    def _emergency_in_every_language(self) -> Outcome:
+        """Danger before we know the person's language: emergency help in every language first,
+        then the language question. Safety never waits for a menu choice."""
+        node = self.flows.get(EMERGENCY)
+        if node is None:
+            return self._ask_language()
+        replies: list[Reply] = []
+        for code in self.localizer.locales:
+            replies.extend(render_node(node, self.localizer.translator(code), self.state, [], ()))
+        self.state.node = EMERGENCY
+        _, ask = self._ask_language()
+        return self.state, [*replies, *ask]
+
+    def _language_offer(self, language: str | None) -> Button | None:
+        """A one-tap switch when the text is in another enabled language, labelled in it."""
+        if language is None or language == self.state.locale:
+            return None
+        if language not in self.localizer.locales:
+            return None
+        return Button(f"🌐 {self.localizer.language_name(language)}", payload=f"lang:{language}")
 
     def _did_you_mean(self, choices: list[str]) -> Reply:
-        buttons = tuple(Button(self._(self.flows.nodes[c].title), payload=f"g:{c}") for c in choices)
+        buttons = tuple(
+            Button(self._(self.flows.nodes[c].title), payload=f"g:{c}") for c in choices
+        )
         return Reply(text=self._(ui.DID_YOU_MEAN), buttons=(*buttons, self._menu_button()))
 
     def _input(self, node: Node, text: str) -> Outcome:
@@ -310,7 +356,7 @@ class _Turn:
             buttons.append(Button(self._(ui.BACK), payload="nav:back"))
         if node.id != MAIN:
             buttons.append(self._menu_button())
-        else:
+        if node.id in (MAIN, WELCOME):
             buttons.append(Button(self._(ui.LANGUAGE_BUTTON), payload="lang:"))
         return tuple(buttons)
 
@@ -360,7 +406,9 @@ def render_node(
         if matches(b.when, state.answers)
     ]
     if node.legal and node.reviewed is not None:
-        replies.append(Reply(t.gettext(ui.DISCLAIMER_REVIEWED).format(date=t.format_date(node.reviewed))))
+        replies.append(
+            Reply(t.gettext(ui.DISCLAIMER_REVIEWED).format(date=t.format_date(node.reviewed)))
+        )
         if node.sources:
             buttons.append(Button(t.gettext(ui.SOURCES), payload=f"src:{node.id}"))
     buttons.extend(nav)
@@ -369,6 +417,15 @@ def render_node(
     last = replies[-1]
     replies[-1] = Reply(last.text, (*last.buttons, *buttons))
     return replies
+
+
+def _offering(outcome: Outcome, offer: Button | None) -> Outcome:
+    """The outcome with ``offer`` added as the last button of its last reply."""
+    state, replies = outcome
+    if offer is None or not replies:
+        return outcome
+    last = replies[-1]
+    return state, [*replies[:-1], Reply(last.text, (*last.buttons, offer))]
 
 
 def _command_of(event: Event) -> str | None:

@@ -18,12 +18,26 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-__all__ = ["DOMAIN", "BabelLocalizer", "BabelTranslator", "ensure_compiled", "load_localizer"]
+__all__ = [
+    "DEFAULT_MIN_COVERAGE",
+    "DOMAIN",
+    "SOURCE_LANGUAGE",
+    "BabelLocalizer",
+    "BabelTranslator",
+    "Coverage",
+    "catalog_coverage",
+    "catalog_paths",
+    "enabled_languages",
+    "ensure_compiled",
+    "load_localizer",
+]
 
 log = logging.getLogger(__name__)
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
+DEFAULT_MIN_COVERAGE = 0.9
+"""Share of strings a new language needs before it appears in the language menu."""
 
 
 @dataclass(frozen=True)
@@ -85,20 +99,30 @@ def ensure_compiled(locales_dir: Path) -> list[Path]:
             continue
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as handle:
-            write_mo(handle, catalog, use_fuzzy=False)
+        try:
+            with mo_path.open("wb") as handle:
+                write_mo(handle, catalog, use_fuzzy=False)
+        except OSError as exc:
+            log.warning(
+                "cannot write %s (%s); serving the last compiled catalog", mo_path, exc.strerror
+            )
+            continue
         compiled.append(po_path)
     return compiled
 
 
-def load_localizer(locales_dir: Path, languages: list[str]) -> BabelLocalizer:
-    """Build the localizer for ``languages`` (menu order); a language without a catalog is skipped.
+def load_localizer(
+    locales_dir: Path, languages: list[str], min_coverage: float = DEFAULT_MIN_COVERAGE
+) -> BabelLocalizer:
+    """Build the localizer: ``languages`` in menu order, then any other catalog translated enough.
 
-    English needs no catalog: its strings are the msgids.
+    English needs no catalog: its strings are the msgids. A language listed in ``languages`` is
+    offered whenever it has a catalog; a catalog that is not listed (a new language being
+    translated) joins the menu once ``min_coverage`` of its strings are translated.
     """
     ensure_compiled(locales_dir)
     localizer = BabelLocalizer()
-    for code in languages:
+    for code in enabled_languages(locales_dir, languages, min_coverage):
         if code == SOURCE_LANGUAGE:
             localizer.translators[code] = BabelTranslator(code, NullTranslations())
             continue
@@ -109,5 +133,69 @@ def load_localizer(locales_dir: Path, languages: list[str]) -> BabelLocalizer:
         translations = Translations.load(str(locales_dir), [code], DOMAIN)
         localizer.translators[code] = BabelTranslator(code, translations)
     if not localizer.translators:
-        localizer.translators[SOURCE_LANGUAGE] = BabelTranslator(SOURCE_LANGUAGE, NullTranslations())
+        english = BabelTranslator(SOURCE_LANGUAGE, NullTranslations())
+        localizer.translators[SOURCE_LANGUAGE] = english
     return localizer
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of one catalog is translated; fuzzy entries do not count (they are not used)."""
+
+    locale: str
+    total: int
+    translated: int
+    fuzzy: int
+
+    @property
+    def untranslated(self) -> int:
+        """Entries with no translation at all."""
+        return self.total - self.translated - self.fuzzy
+
+    @property
+    def ratio(self) -> float:
+        """Translated share, 0.0 to 1.0 (1.0 for an empty catalog: nothing is missing)."""
+        return self.translated / self.total if self.total else 1.0
+
+
+def catalog_paths(locales_dir: Path) -> dict[str, Path]:
+    """Every ``<lang>/LC_MESSAGES/messages.po`` under ``locales_dir``, by language code."""
+    return {
+        path.parent.parent.name: path
+        for path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    }
+
+
+def catalog_coverage(po_path: Path) -> Coverage:
+    """Count translated, fuzzy and missing entries of one ``.po`` file (the header excluded)."""
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
+    total = translated = fuzzy = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        total += 1
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy and any(strings):
+            fuzzy += 1
+        elif all(strings):
+            translated += 1
+    return Coverage(po_path.parent.parent.name, total, translated, fuzzy)
+
+
+def enabled_languages(locales_dir: Path, languages: list[str], min_coverage: float) -> list[str]:
+    """Menu order: the configured languages first, then unlisted catalogs at ``min_coverage``."""
+    enabled = list(dict.fromkeys(languages))
+    for code, po_path in catalog_paths(locales_dir).items():
+        if code in enabled or code == SOURCE_LANGUAGE:
+            continue
+        try:
+            coverage = catalog_coverage(po_path)
+        except Exception as exc:  # noqa: BLE001 - a broken catalog must not stop the others
+            log.warning("catalog %s unreadable (%s); not offered", code, type(exc).__name__)
+            continue
+        if coverage.ratio >= min_coverage:
+            enabled.append(code)
+        else:
+            log.info("language %s is %.0f%% translated; not offered", code, coverage.ratio * 100)
+    return enabled

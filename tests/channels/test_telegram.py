@@ -14,8 +14,6 @@ from tests.support import updates
 from tests.support.fake_telegram import Call, FakeTelegram
 
 
-
-
 def post(base: str, update: dict[str, Any], secret: str | None = WEBHOOK_SECRET) -> httpx.Response:
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
     return httpx.post(f"{base}/telegram/webhook", json=update, headers=headers, timeout=10)
@@ -219,7 +217,45 @@ def test_split_text_keeps_every_character_under_the_limit() -> None:
     assert all(len(p) <= 10 for p in split_text("y" * 35, limit=10))
 
 
-def test_messages_are_sent_without_link_previews(telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram) -> None:
+def test_messages_are_sent_without_link_previews(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
     base, _ = telegram_app
     replies = say(base, fake_telegram, updates.text("/start", "es-MX"))
     assert all(c.params["link_preview_options"] == {"is_disabled": True} for c in replies)
+
+
+def test_danger_as_the_very_first_message_gets_emergency_numbers_first(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    replies = say(
+        base, fake_telegram, updates.text("me quieren matar los del cartel", "fr-FR", user_id=901)
+    )
+    first = replies[0].text
+    assert "911" in first or "911" in replies[1].text, "emergency help comes before anything else"
+    joined = "\n".join(c.text for c in replies)
+    assert "988" in joined
+    assert "Por favor, elija su idioma." not in first
+
+
+def test_danger_typed_at_a_screen_that_reads_dates_still_goes_to_emergency(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    menu = say(base, fake_telegram, updates.text("/menu", "es-MX", user_id=902))
+    deadline = say(
+        base,
+        fake_telegram,
+        updates.button(
+            payload_of(menu, next(label for label in labels(menu) if "año" in label.lower())),
+            user_id=902,
+        ),
+    )
+    assert "fecha" in "\n".join(c.text for c in deadline).lower(), (
+        "on the calculator, which reads typed dates"
+    )
+    replies = say(
+        base, fake_telegram, updates.text("me estan amenazando ahorita", "es-MX", user_id=902)
+    )
+    assert "911" in "\n".join(c.text for c in replies)

@@ -187,3 +187,27 @@ def test_the_engine_does_not_mutate_the_state_it_was_given(flows: Flows) -> None
     state = ConversationState(locale="en", node="main")
     new, _ = advance(flows, state, Event.pressed("b:main:0"), TwoLanguages())
     assert state.node == "main" and new is not None and new.node == "q1"
+
+
+def test_danger_before_any_language_gets_emergency_in_every_language_first() -> None:
+    flows = load_flows(TINY).flows
+    emergency = flows.nodes["law"].model_copy(update={"id": "emergency"})
+    with_emergency = Flows(nodes={**flows.nodes, "emergency": emergency}, sources=flows.sources)
+    danger = Services(matcher=FixedMatcher(Match(node=None, confidence=1.0, danger=True)))
+    state, replies = advance(
+        with_emergency, None, Event.typed("they want to kill me"), TwoLanguages(), danger
+    )
+    shown = texts(replies)
+    assert shown[0] == "[es] A legal fact." and "A legal fact." in shown, (
+        "emergency in Spanish and English"
+    )
+    assert shown.index("A legal fact.") < len(shown) - 1, "before the language question"
+    assert payloads(replies)[-2:] == ["lang:es", "lang:en"]
+    assert state is not None and state.locale is None
+
+
+def test_first_text_without_hint_takes_the_language_it_is_written_in(flows: Flows) -> None:
+    spanish = Services(matcher=FixedMatcher(Match(node="law", confidence=0.9, language="es")))
+    state, replies = run(flows, [Event.typed("la ley por favor")], spanish)
+    assert state is not None and state.locale == "es" and state.node == "law"
+    assert replies[0].text == "[es] A legal fact."

@@ -22,7 +22,7 @@ def postgres_available() -> bool:
 
         with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
             return True
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means "not here"
         return False
 
 

@@ -1,0 +1,372 @@
+"""Admin pages and Prometheus metrics: statistics without identities, the diagram, reloading.
+
+``admin_router(settings)`` returns an ``APIRouter`` the app includes. Admin pages need
+``ADMIN_TOKEN`` (an ``Authorization: Bearer`` header, or ``?token=`` for a browser), compared in
+constant time; with no token configured they answer 404, as if they did not exist. ``/metrics``
+is public unless ``METRICS_TOKEN`` is set.
+
+Everything shown comes from the aggregate counters (day, channel, language, screen, count):
+there is no row about a person, so nothing here can identify anyone. Drop-off per screen is
+therefore an estimate from counts, never a followed path.
+"""
+
+# No "from __future__ import annotations": FastAPI must see the route dependencies, which are
+# defined inside admin_router, as real objects rather than strings.
+import asyncio
+import csv
+import datetime as dt
+import hmac
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Protocol
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment
+from markupsafe import Markup
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+from pydantic import SecretStr
+
+from bot.content import ContentHolder
+from bot.diagram import GraphvizMissing, graphviz_available, to_mermaid, to_svg
+from bot.engine.model import Flows
+from bot.settings import Settings
+from bot.store.counters import CounterKey, Counters
+
+__all__ = ["AdminParts", "DropOff", "admin_router", "drop_off", "runtime_parts"]
+
+NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+}
+
+
+class AdminParts(Protocol):
+    """What the admin pages read: the counters and the content (the app's ``Runtime`` has both)."""
+
+    @property
+    def counters(self) -> Counters:
+        """The aggregate counters."""
+
+    @property
+    def content(self) -> ContentHolder:
+        """The content being served."""
+
+
+def runtime_parts(request: Request) -> AdminParts:
+    """The running service's parts, set on ``app.state.runtime`` by the app's lifespan."""
+    parts: AdminParts = request.app.state.runtime
+    return parts
+
+
+# -- access ---------------------------------------------------------------------------------------
+
+
+def _presented_token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.query_params.get("token")
+
+
+def _token_matches(presented: str | None, expected: str) -> bool:
+    if presented is None:
+        return False
+    return hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8"))
+
+
+def _configured(secret: SecretStr | None) -> str | None:
+    value = secret.get_secret_value() if secret is not None else ""
+    return value or None
+
+
+def _refuse() -> HTTPException:
+    return HTTPException(401, "a valid token is needed", headers={"WWW-Authenticate": "Bearer"})
+
+
+# -- statistics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DropOff:
+    """How many visits a screen had and, estimated, how many went on to a next screen."""
+
+    node: str
+    views: int
+    onward: float | None
+    """``None`` for a screen with no next screen (the end of a path)."""
+
+    @property
+    def rate(self) -> float | None:
+        """Share of visits that did not go on (0.0 to 1.0), or ``None`` at the end of a path."""
+        if self.onward is None or self.views == 0:
+            return None
+        return max(0.0, 1.0 - self.onward / self.views)
+
+
+def drop_off(views: dict[str, int], flows: Flows) -> list[DropOff]:
+    """Estimate, from counts alone, where people stop: visits of a screen vs. of its next screens.
+
+    A next screen's visits are shared among the screens that lead to it, in proportion to their
+    own visits (counters keep no paths, so this is the most that can be said).
+    """
+    children: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = defaultdict(set)
+    for node in flows.nodes.values():
+        targets = {b.goto for b in node.buttons}
+        if node.input and node.input.next:
+            targets.add(node.input.next)
+        targets = {t for t in targets if t in flows.nodes and t != node.id}
+        children[node.id] = targets
+        for target in targets:
+            parents[target].add(node.id)
+    result: list[DropOff] = []
+    for node_id, count in sorted(views.items(), key=lambda item: (-item[1], item[0])):
+        if node_id not in flows.nodes:
+            result.append(DropOff(node_id, count, None))
+            continue
+        if not children[node_id]:
+            result.append(DropOff(node_id, count, None))
+            continue
+        onward = 0.0
+        for child in children[node_id]:
+            shared = sum(views.get(parent, 0) for parent in parents[child])
+            if shared:
+                onward += views.get(child, 0) * count / shared
+        result.append(DropOff(node_id, count, min(float(count), onward)))
+    return result
+
+
+def _totals(rows: list[tuple[CounterKey, int]], index: int) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for key, count in rows:
+        totals[str(key[index])] += count
+    return dict(totals)
+
+
+def _csv(rows: list[tuple[CounterKey, int]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["day", "channel", "locale", "node", "count"])
+    for (day, channel, locale, node), count in rows:
+        writer.writerow([day.isoformat(), channel, locale, node, count])
+    return buffer.getvalue()
+
+
+class _CountersCollector(Collector):
+    """Turns the counter rows into Prometheus metrics at scrape time (no state kept)."""
+
+    def __init__(self, rows: list[tuple[CounterKey, int]], nodes: int, languages: int) -> None:
+        self.rows = rows
+        self.nodes = nodes
+        self.languages = languages
+
+    def collect(self) -> Iterator[Metric]:
+        """Screens shown per channel, language and screen, summed over days; content size."""
+        views = CounterMetricFamily(
+            "helpline_screen_views",
+            "Times a screen was shown, by channel, language and screen (no identities).",
+            labels=["channel", "locale", "node"],
+        )
+        summed: dict[tuple[str, str, str], int] = defaultdict(int)
+        for (_day, channel, locale, node), count in self.rows:
+            summed[(channel, locale, node)] += count
+        for labels, count in sorted(summed.items()):
+            views.add_metric(list(labels), count)
+        yield views
+        yield GaugeMetricFamily(
+            "helpline_content_nodes", "Screens in the content being served.", value=self.nodes
+        )
+        yield GaugeMetricFamily(
+            "helpline_content_languages", "Languages in the language menu.", value=self.languages
+        )
+
+
+_TEMPLATES = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+_PAGE = _TEMPLATES.from_string(
+    """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} · helpline admin</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
+table { border-collapse: collapse; margin: 0 0 2rem; }
+th, td { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+nav a { margin-right: 1rem; }
+.note { color: #555; max-width: 45rem; }
+pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
+</style></head><body>
+<nav>{% for label, href in links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}</nav>
+<h1>{{ title }}</h1>
+{{ body }}
+</body></html>
+"""
+)
+
+_STATS = _TEMPLATES.from_string(
+    """<p class="note">Counts only: the helpline keeps no row about any person, no times of day
+and no paths. {{ total }} screens shown in all.</p>
+<h2>Where people stop (estimate)</h2>
+<p class="note">"Went on" shares each next screen's visits among the screens that lead to it.
+A high share that stopped on a menu or a question may mean it is unclear. Screens with no
+next screen end a path; stopping there is expected.</p>
+<table><tr><th>screen</th><th>title</th><th>shown</th><th>went on (est.)</th><th>stopped</th></tr>
+{% for row in drops %}
+<tr><td>{{ row.node }}</td><td>{{ titles.get(row.node, "(no longer in the content)") }}</td>
+<td class="n">{{ row.views }}</td>
+{% if row.rate is none %}<td class="n">–</td><td>end of a path</td>
+{% else %}<td class="n">{{ "%.0f"|format(row.onward) }}</td>
+<td class="n">{{ "%.0f%%"|format(row.rate * 100) }}</td>{% endif %}</tr>
+{% endfor %}
+</table>
+{% macro totals(name, items) %}
+<table><tr><th>{{ name }}</th><th>shown</th></tr>
+{% for key, count in items %}
+<tr><td>{{ key }}</td><td class="n">{{ count }}</td></tr>
+{% endfor %}
+</table>
+{% endmacro %}
+<h2>By language</h2>
+{{ totals("language", locales) }}
+<h2>By channel</h2>
+{{ totals("channel", channels) }}
+<h2>By day</h2>
+{{ totals("day", days) }}
+<h2>All counters</h2>
+<table><tr><th>day</th><th>channel</th><th>language</th><th>screen</th><th>count</th></tr>
+{% for key, count in rows %}
+<tr><td>{{ key[0].isoformat() }}</td><td>{{ key[1] }}</td><td>{{ key[2] }}</td>
+<td>{{ key[3] }}</td><td class="n">{{ count }}</td></tr>
+{% endfor %}
+</table>
+"""
+)
+
+
+def _page(title: str, body: Markup, suffix: str) -> HTMLResponse:
+    links = [
+        ("Statistics", f"/admin/stats{suffix}"),
+        ("CSV", f"/admin/stats.csv{suffix}"),
+        ("Diagram", f"/admin/diagram{suffix}"),
+    ]
+    return HTMLResponse(_PAGE.render(title=title, body=body, links=links), headers=NO_STORE)
+
+
+def admin_router(
+    settings: Settings, parts: Callable[[Request], AdminParts] = runtime_parts
+) -> APIRouter:
+    """The admin pages, ``POST /admin/reload`` and ``/metrics`` for these settings."""
+    admin_token = _configured(settings.admin_token)
+    metrics_token = _configured(settings.metrics_token)
+
+    def require_admin(request: Request) -> str:
+        """Refuse unless the admin token was presented; hide the pages when none is set."""
+        if admin_token is None:
+            raise HTTPException(404, "Not Found")
+        if not _token_matches(_presented_token(request), admin_token):
+            raise _refuse()
+        # Links keep the token only when it came in the address (a browser without headers).
+        return "?token=" + admin_token if request.query_params.get("token") else ""
+
+    def require_metrics(request: Request) -> None:
+        """``/metrics`` is public unless ``METRICS_TOKEN`` is set."""
+        if metrics_token is not None and not _token_matches(
+            _presented_token(request), metrics_token
+        ):
+            raise _refuse()
+
+    def current_parts(request: Request) -> AdminParts:
+        """The counters and content, from whatever ``parts`` the app gave."""
+        return parts(request)
+
+    Admin = Annotated[str, Depends(require_admin)]
+    Parts = Annotated[AdminParts, Depends(current_parts)]
+    router = APIRouter()
+
+    @router.get("/admin", response_class=HTMLResponse)
+    @router.get("/admin/stats", response_class=HTMLResponse)
+    async def stats_page(suffix: Admin, source: Parts) -> HTMLResponse:
+        """Counters per day, channel, language and screen, and the drop-off estimate."""
+        rows = await source.counters.all()
+        flows = source.content.current.flows
+        views = _totals(rows, 3)
+        body = _STATS.render(
+            total=sum(count for _key, count in rows),
+            drops=drop_off(views, flows),
+            titles={node.id: node.title for node in flows.nodes.values()},
+            locales=sorted(_totals(rows, 2).items()),
+            channels=sorted(_totals(rows, 1).items()),
+            days=sorted(_totals(rows, 0).items(), reverse=True),
+            rows=sorted(rows, key=lambda item: item[0], reverse=True),
+        )
+        return _page("Statistics", Markup(body), suffix)
+
+    @router.get("/admin/stats.csv")
+    async def stats_csv(_suffix: Admin, source: Parts) -> Response:
+        """Every counter as CSV: day, channel, locale, node, count."""
+        rows = await source.counters.all()
+        filename = f"helpline-counters-{dt.date.today().isoformat()}.csv"
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
+
+    @router.get("/admin/diagram", response_class=HTMLResponse)
+    async def diagram_page(suffix: Admin, source: Parts) -> HTMLResponse:
+        """The flow graph: SVG drawn by Graphviz, or Mermaid text when Graphviz is missing."""
+        flows = source.content.current.flows
+        if graphviz_available():
+            try:
+                svg = await asyncio.to_thread(to_svg, flows)
+            except (GraphvizMissing, RuntimeError, OSError):
+                svg = None
+            if svg is not None:
+                start = svg.find(b"<svg")
+                return _page("Diagram", Markup(svg[start:].decode("utf-8")), suffix)
+        body = _TEMPLATES.from_string(
+            "<p class='note'>Graphviz is not installed on the server, so here is the diagram "
+            "as Mermaid text: paste it into a Mermaid editor, or a Markdown file between "
+            "<code>```mermaid</code> fences.</p><pre>{{ text }}</pre>"
+        ).render(text=to_mermaid(flows))
+        return _page("Diagram", Markup(body), suffix)
+
+    @router.post("/admin/reload")
+    async def reload_content(_suffix: Admin, source: Parts) -> JSONResponse:
+        """Load the content files again; refuse (keeping the current content) if they fail."""
+        holder = source.content
+        problems = await asyncio.to_thread(holder.reload)
+        if problems:
+            return JSONResponse(
+                {"reloaded": False, "problems": [str(p) for p in problems]},
+                status_code=422,
+                headers=NO_STORE,
+            )
+        current = holder.current
+        return JSONResponse(
+            {
+                "reloaded": True,
+                "nodes": len(current.flows.nodes),
+                "languages": current.localizer.locales,
+            },
+            headers=NO_STORE,
+        )
+
+    @router.get("/metrics", dependencies=[Depends(require_metrics)])
+    async def metrics(source: Parts) -> Response:
+        """Prometheus text format: screen views by channel, language and screen."""
+        rows = await source.counters.all()
+        current = source.content.current
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(
+            _CountersCollector(rows, len(current.flows.nodes), len(current.localizer.locales))
+        )
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

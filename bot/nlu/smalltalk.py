@@ -1,0 +1,127 @@
+"""Greetings, thanks and requests for help, recognised in Spanish and English.
+
+A message made only of these ("hola", "buenas tardes", "thanks!", "ayuda") is answered with the
+main menu (greetings, thanks) or the help screen ("ayuda", "help"). When the message also asks
+something ("hola, necesito un abogado"), the question wins and these words are ignored. Words
+such as "menu" or "opciones" are left to the ``keywords`` of the ``main`` and ``help`` nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from bot.nlu.fuzzy import find_phrase, similarity
+from bot.nlu.normalize import tokens
+from bot.nlu.stopwords import STOPWORDS
+
+__all__ = ["SMALLTALK", "SmallTalk"]
+
+Kind = Literal["main", "help"]
+
+SMALLTALK: dict[Kind, tuple[str, ...]] = {
+    "main": (
+        # greetings
+        "hola",
+        "ola",
+        "holi",
+        "buenas",
+        "buenos dias",
+        "buen dia",
+        "buenas tardes",
+        "buenas noches",
+        "que tal",
+        "saludos",
+        "alo",
+        "hello",
+        "hi",
+        "hey",
+        "hiya",
+        "howdy",
+        "good morning",
+        "good afternoon",
+        "good evening",
+        "greetings",
+        # thanks
+        "gracias",
+        "muchas gracias",
+        "mil gracias",
+        "le agradezco",
+        "te agradezco",
+        "muy amable",
+        "dios le bendiga",
+        "dios te bendiga",
+        "thanks",
+        "thank you",
+        "thanks a lot",
+        "appreciate it",
+        "god bless",
+    ),
+    "help": (
+        "ayuda",
+        "ayudame",
+        "ayudeme",
+        "auxilieme",
+        "necesito ayuda",
+        "me puede ayudar",
+        "me puedes ayudar",
+        "como funciona",
+        "como se usa",
+        "instrucciones",
+        "help",
+        "help me",
+        "i need help",
+        "can you help me",
+        "how does this work",
+        "how do i use this",
+        "instructions",
+    ),
+}
+"""Built-in phrases by the node they lead to."""
+
+_FILLER = frozenset(
+    {
+        *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
+        *("muchisimas", "muchisimo", "de", "nuevo", "todo"),
+        *("please", "so", "much", "very", "lot", "again", "all"),
+    }
+)
+"""Words that may ride along with small talk ("thank you so much", "muchas gracias señora")."""
+
+
+class SmallTalk:
+    """Recognises messages that are only a greeting, thanks or a request for help."""
+
+    def __init__(self, extra: dict[Kind, Iterable[str]] | None = None) -> None:
+        phrases: list[tuple[Kind, tuple[str, ...]]] = []
+        for kind, builtin in SMALLTALK.items():
+            for text in (*builtin, *((extra or {}).get(kind, ()))):
+                words = tuple(tokens(text))
+                if words:
+                    phrases.append((kind, words))
+        # Longest first so that "necesito ayuda" claims its words before "necesito" could.
+        self._phrases = sorted(phrases, key=lambda item: -len(item[1]))
+        self.vocabulary: set[str] = {w for _, words in phrases for w in words}
+
+    def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
+        """``help`` or ``main`` when ``words`` are small talk and nothing else, else ``None``."""
+        rest = list(words)
+        found: set[Kind] = set()
+        for kind, phrase in self._phrases:
+            while rest and find_phrase(rest, phrase, max_gap=0):
+                found.add(kind)
+                rest = _without(rest, phrase)
+        if not found:
+            return None
+        if any(w not in STOPWORDS and w not in _FILLER for w in rest):
+            return None
+        return "help" if "help" in found else "main"
+
+
+def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:
+    """``words`` with the first in-order occurrence of ``phrase`` removed (typos allowed)."""
+    for start in range(len(words) - len(phrase) + 1):
+        window = words[start : start + len(phrase)]
+        if all(similarity(a, b) for a, b in zip(window, phrase, strict=True)):
+            return words[:start] + words[start + len(phrase) :]
+    return words
