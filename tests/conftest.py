@@ -83,3 +83,29 @@ def web_app(tmp_path: Path, db_url: str) -> Iterator[tuple[str, Settings]]:
     settings = make_settings(tmp_path, db_url)
     with serve(settings) as base:
         yield base, settings
+
+
+_postgres_outcomes: dict[str, int] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count how the PostgreSQL-marked tests ended, for the summary below."""
+    if "postgres" in report.keywords and (report.when == "call" or report.skipped):
+        _postgres_outcomes[report.outcome] = _postgres_outcomes.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line whether the PostgreSQL tests really ran."""
+    if not _postgres_outcomes:
+        return
+    ran = _postgres_outcomes.get("passed", 0) + _postgres_outcomes.get("failed", 0)
+    skipped = _postgres_outcomes.get("skipped", 0)
+    where = "127.0.0.1:5432"
+    if ran:
+        terminalreporter.write_line(
+            f"PostgreSQL tests: {ran} ran against {where}, {skipped} skipped"
+        )
+    else:
+        terminalreporter.write_line(
+            f"PostgreSQL tests: none ran ({skipped} skipped: no server at {where})"
+        )

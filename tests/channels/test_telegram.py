@@ -259,3 +259,50 @@ def test_danger_typed_at_a_screen_that_reads_dates_still_goes_to_emergency(
         base, fake_telegram, updates.text("me estan amenazando ahorita", "es-MX", user_id=902)
     )
     assert "911" in "\n".join(c.text for c in replies)
+
+
+@pytest.mark.parametrize(
+    ("code", "labels_path", "verify_note", "user"),
+    [
+        (
+            "es-MX",
+            ["Buscar ayuda legal gratis", "Texas", "No", "Harlingen"],
+            "Nadie de esta línea de ayuda lo ha verificado",
+            903,
+        ),
+        (
+            "en-US",
+            ["Find free legal help", "Texas", "No", "Harlingen"],
+            "confirm by phone or website",
+            904,
+        ),
+    ],
+    ids=["es", "en"],
+)
+def test_legal_aid_routing_through_the_webhook(
+    telegram_app: tuple[str, Settings],
+    fake_telegram: FakeTelegram,
+    code: str,
+    labels_path: list[str],
+    verify_note: str,
+    user: int,
+) -> None:
+    base, _ = telegram_app
+    screen = say(base, fake_telegram, updates.text("/menu", code, user_id=user))
+    for label in labels_path:
+        screen = say(
+            base, fake_telegram, updates.button(payload_of(screen, label), code, user_id=user)
+        )
+    if "ProBAR" not in "\n".join(c.text for c in screen):  # the language question
+        first = screen[-1].buttons[0]["callback_data"]
+        screen = say(base, fake_telegram, updates.button(first, code, user_id=user))
+    cards = "\n".join(c.text for c in screen)
+    assert "ProBAR" in cards, "a Harlingen court case finds the Harlingen organisation"
+    assert verify_note in cards, "unverified entries say to confirm before relying on them"
+    assert (
+        "1-800-898-7180" in cards
+        and "justice.gov/eoir/list-pro-bono-legal-service-providers" in cards
+    )
+    assert any(b["callback_data"].startswith("a:") for c in screen for b in c.buttons), (
+        "a button for more"
+    )
