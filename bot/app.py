@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.admin import admin_router
 from bot.channels.telegram import WEBHOOK_PATH, parse_update, secret_matches
 from bot.channels.web import RuntimeDep, web_router
-from bot.http import BodyTooLarge, read_limited_body
+from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
     app.include_router(admin_router(settings))

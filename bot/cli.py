@@ -48,6 +48,7 @@ def run(
         access_log=False,
         log_config=None,
         proxy_headers=False,
+        ws="none",  # no WebSocket routes; uvicorn's WebSocket protocols log client addresses
     )
 
 
@@ -73,7 +74,7 @@ def chat(
     logging.basicConfig(level=logging.WARNING)
     settings = get_settings()
     try:
-        holder = ContentHolder(settings.flows_dir, settings.locales_dir, settings.language_list)
+        holder = ContentHolder.from_settings(settings)
     except ContentError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)

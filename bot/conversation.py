@@ -84,7 +84,11 @@ class Conversations:
         await self.states.erase(self.keys.key(channel, conversation_id))
 
     async def _count(self, channel: str, state: ConversationState | None) -> None:
-        if state is None:
-            await self.counters.add(self.today(), channel, "-", ERASED_NODE)
-        elif state.node:
-            await self.counters.add(self.today(), channel, state.locale or "-", state.node)
+        """Add to the counters; statistics never cost a person the answer already computed."""
+        try:
+            if state is None:
+                await self.counters.add(self.today(), channel, "-", ERASED_NODE)
+            elif state.node:
+                await self.counters.add(self.today(), channel, state.locale or "-", state.node)
+        except Exception as exc:  # noqa: BLE001 - the state is saved; the reply must still go out
+            log.warning("counter not updated: %s", type(exc).__name__)

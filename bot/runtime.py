@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application
 
+from bot.actions.deadline import warm_up
 from bot.content import Content, ContentHolder
 from bot.conversation import Conversations
 from bot.directory.database import load_directory_into_db
@@ -53,43 +54,51 @@ class Runtime:
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
-        """Migrate the database, load content, start Telegram when configured."""
+        """Migrate the database, load content, start Telegram when configured.
+
+        Whatever fails, what was already started is stopped again before the error goes on.
+        """
+        keys = ConversationKeys(settings.hmac_secret())
         url = settings.effective_database_url
         await asyncio.to_thread(migrate, url)
-        engine = create_engine_for(url)
-        sessions = session_factory(engine)
         try:
-            content = ContentHolder(
-                settings.flows_dir, settings.locales_dir, settings.language_list
-            )
+            content = ContentHolder.from_settings(settings)
         except ContentError as exc:
             log.error("the content has errors; fix them and start again (python -m bot validate):")
             for problem in exc.problems:
                 log.error("  %s", problem)
             raise
+        engine = create_engine_for(url)
+        sessions = session_factory(engine)
         states = SqlStateStore(sessions, dt.timedelta(hours=settings.state_ttl_hours))
         counters = SqlCounters(sessions)
-        conversations = Conversations(
-            content=content,
-            keys=ConversationKeys(settings.hmac_secret()),
-            states=states,
-            counters=counters,
-        )
+        conversations = Conversations(content=content, keys=keys, states=states, counters=counters)
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
-        await runtime.sync_directory(content.current)
+        try:
+            await runtime._start_parts()
+        except BaseException:
+            await runtime.stop()
+            raise
+        return runtime
+
+    async def _start_parts(self) -> None:
+        """Directory tables, background tasks, then Telegram (last: it may fail on the network)."""
+        settings, content = self.settings, self.content
+        await asyncio.to_thread(warm_up, content.current.localizer.locales)
+        await self.sync_directory(content.current)
         loop = asyncio.get_running_loop()
 
         def on_reload(new: Content) -> None:
-            loop.call_soon_threadsafe(runtime._schedule_directory_sync, new)
+            loop.call_soon_threadsafe(self._schedule_directory_sync, new)
 
         content.listeners.append(on_reload)
-        runtime.tasks.append(asyncio.create_task(runtime._purge_forever()))
-        runtime.tasks.append(
+        self.tasks.append(asyncio.create_task(self._purge_forever()))
+        self.tasks.append(
             asyncio.create_task(
                 watch_content(
                     content,
                     [settings.flows_dir, settings.locales_dir],
-                    runtime.stopping,
+                    self.stopping,
                     interval=settings.content_watch_seconds,
                 )
             )
@@ -97,8 +106,8 @@ class Runtime:
         if settings.telegram_enabled:
             from bot.channels.telegram import build_application, start_telegram
 
-            runtime.telegram = build_application(settings, conversations)
-            await start_telegram(runtime.telegram, settings)
+            self.telegram = build_application(settings, self.conversations)
+            await start_telegram(self.telegram, settings)
         else:
             log.info(
                 "telegram is off (set TELEGRAM_BOT_TOKEN, PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET)"
@@ -108,7 +117,6 @@ class Runtime:
             len(content.current.flows.nodes),
             content.current.localizer.locales,
         )
-        return runtime
 
     async def stop(self) -> None:
         """Stop background work and Telegram, close the database."""

@@ -6,18 +6,26 @@ with no Telegram token: the web chat serves the same flows.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.errors import ConfigurationError
+
 __all__ = ["REPO_ROOT", "Settings", "get_settings", "load_or_create_secret"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """The checkout the package was installed from (editable install): default content lives here."""
+MIN_SECRET_BYTES = 16
+"""A shorter key file is refused: it is truncated or was not made by us."""
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -106,19 +114,53 @@ class Settings(BaseSettings):
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    """Read the key file, or create it with mode 0600 (owner only) on first start."""
+    """Read the key file, or create it with mode 0600 (owner only) on first start.
+
+    The key is written to a private temporary file that is then linked into place, so several
+    workers starting at once all read the one complete key: never an empty or half-written file
+    (an empty key would make every conversation key a plain, guessable hash of the chat id).
+    """
     try:
-        return path.read_bytes().strip()
+        return _read_secret(path)
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)  # atomic, and fails when another worker linked first
+    except FileExistsError:
+        return _read_secret(path)
+    except OSError:  # a file system without hard links: create the file in place instead
+        return _create_in_place(path, key)
+    finally:
+        os.unlink(temporary)
+    return key
+
+
+def _create_in_place(path: Path, key: bytes) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_bytes().strip()
+        return _read_secret(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
+    return key
+
+
+def _read_secret(path: Path) -> bytes:
+    key = path.read_bytes().strip()
+    if len(key) < MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"STATE_SECRET_FILE {path} holds {len(key)} bytes: it needs a random key of at least "
+            f"{MIN_SECRET_BYTES}; delete the file to have a new one made (conversations restart)"
+        )
+    if path.stat().st_mode & 0o077:
+        log.warning("STATE_SECRET_FILE can be read by other users: chmod 600 it")
     return key
 
 

@@ -11,7 +11,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 from collections.abc import Sequence
+
+# Opt in to python-telegram-bot 22's future time periods (timedelta, not int). We read none of
+# them, but without this every flood-control answer (RetryAfter) emits a deprecation warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import (
     BotCommand,
@@ -22,8 +27,9 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     CallbackQueryHandler,
     ContextTypes,
@@ -53,6 +59,9 @@ CHANNEL = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 """Only what the helpline answers; Telegram does not even send us the rest."""
+FLOOD_RETRIES = 3
+"""Telegram's flood control answers 429 with a wait; PTB's rate limiter waits and resends, so a
+busy moment never swallows the rest of a person's answer."""
 MESSAGE_LIMIT = 4096
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 """Link previews cost data and time on a cheap phone; the link itself is enough."""
@@ -84,13 +93,13 @@ def parse_update(body: bytes, application: Application) -> Update | None:  # typ
     """Decode an update; ``None`` when the body is not a Telegram update (never logged)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep
         return None
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return None
     try:
         return Update.de_json(data, application.bot)
-    except (KeyError, TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever PTB cannot build is not an update (400, not 500)
         return None
 
 
@@ -141,16 +150,22 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
-    for reply in replies:
-        pieces = split_text(reply.text or "…")
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            await context.bot.send_message(
-                chat_id=chat_id,
-                text=piece,
-                reply_markup=_markup(reply) if last else None,
-                link_preview_options=NO_PREVIEWS,
-            )
+    try:
+        for reply in replies:
+            pieces = split_text(reply.text or "…")
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                await context.bot.send_message(
+                    chat_id=chat_id,
+                    text=piece,
+                    reply_markup=_markup(reply) if last else None,
+                    link_preview_options=NO_PREVIEWS,
+                )
+    except Forbidden:
+        # The person blocked the bot (or deleted their account): nobody can read this
+        # conversation any more, so it is not kept until it expires.
+        await _conversations(context).erase(CHANNEL, chat_id)
+        log.info("telegram chat unreachable (bot blocked); its conversation was erased")
 
 
 def _conversations(context: ContextTypes.DEFAULT_TYPE) -> Conversations:
@@ -180,7 +195,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query: CallbackQuery | None = update.callback_query
     if query is None:
         return
-    await query.answer()
+    try:
+        await query.answer()  # only stops the button's spinner: the press is answered anyway
+    except TelegramError as exc:
+        log.info("callback query not acknowledged (%s); answering the press", type(exc).__name__)
     chat = update.effective_chat
     if chat is None or chat.type != "private":
         return
@@ -206,6 +224,7 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .updater(None)
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .build()
     )
     application.bot_data["conversations"] = conversations

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from bot.conversation import Answer
 from bot.engine.types import Event, Reply
 from bot.engine.ui import N_
-from bot.http import BodyTooLarge, read_limited_body
+from bot.http import BodyTooLarge, read_limited_body, read_limited_form
 from bot.runtime import Runtime
 
 __all__ = ["CHANNEL", "COOKIE", "linkify", "web_router"]
@@ -126,13 +126,19 @@ def _page(
     return response
 
 
+def _well_formed(text: str) -> str:
+    """Replace lone UTF-16 surrogates, which JSON allows (``"\\ud83d"``: half an emoji cut by a
+    length limit) but which cannot be encoded as UTF-8, as the language detector needs."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _event_from(fields: dict[str, Any], hint: str | None) -> Event | None:
     payload = fields.get("payload")
     text = fields.get("text")
     if isinstance(payload, str) and payload:
-        return Event.pressed(payload[:64], language_hint=hint)
+        return Event.pressed(_well_formed(payload[:64]), language_hint=hint)
     if isinstance(text, str) and text.strip():
-        return Event.typed(text[: MAX_TEXT + 1], language_hint=hint)
+        return Event.typed(_well_formed(text[: MAX_TEXT + 1]), language_hint=hint)
     return None
 
 
@@ -152,15 +158,21 @@ def web_router() -> APIRouter:
     async def form_post(request: Request, runtime: RuntimeDep) -> HTMLResponse:
         """The no-JavaScript path: a form button or the text box, answered with a full page."""
         token, _ = _session(request)
+        too_large = False
         try:
-            form = await request.form()
+            fields = await read_limited_form(request, runtime.settings.max_body_bytes)
+        except BodyTooLarge:
+            fields, too_large = {}, True
         except Exception:  # noqa: BLE001 - any unreadable form gets the same kind answer
-            form = None
-        fields = {k: v for k, v in (form or {}).items() if isinstance(v, str)}
+            fields = {}
         event = _event_from(fields, _hint(request))
         if event is None:
             event = Event.pressed("nav:here", _hint(request))
         answer = await runtime.conversations.answer(CHANNEL, token, event)
+        if too_large:
+            notice = Reply(_bad_request_text(runtime, request, answer.locale))
+            answer = Answer([notice, *answer.replies], answer.locale)
+            return _page(request, runtime, answer, token, status=413)
         return _page(request, runtime, answer, token)
 
     @router.post("/api/chat")
@@ -173,7 +185,7 @@ def web_router() -> APIRouter:
             return _error(runtime, 413, token, request)
         try:
             data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested too deep
             return _error(runtime, 400, token, request)
         event = _event_from(data if isinstance(data, dict) else {}, _hint(request))
         if event is None:
@@ -188,10 +200,14 @@ def web_router() -> APIRouter:
     return router
 
 
-def _error(runtime: Runtime, status: int, token: str, request: Request) -> JSONResponse:
+def _bad_request_text(runtime: Runtime, request: Request, locale: str | None = None) -> str:
     localizer = runtime.content.current.localizer
-    locale = localizer.negotiate(_hint(request)) or localizer.locales[0]
-    message = localizer.translator(locale).gettext(BAD_REQUEST)
+    locale = locale or localizer.negotiate(_hint(request)) or localizer.locales[0]
+    return localizer.translator(locale).gettext(BAD_REQUEST)
+
+
+def _error(runtime: Runtime, status: int, token: str, request: Request) -> JSONResponse:
+    message = _bad_request_text(runtime, request)
     response = JSONResponse(
         {"error": message, "replies": [{"text": message, "buttons": []}]}, status_code=status
     )

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.directory.model import NationalResource, Provider
-from bot.engine.loader import _LineDict, _LineLoader
+from bot.engine.loader import _line_of, _LineDict, _LineLoader
 
 __all__ = [
     "NATIONAL_FILE",
@@ -121,10 +121,6 @@ def _construct_timestamp(loader: _KeyLineLoader, node: yaml.ScalarNode) -> objec
 
 _KeyLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _KeyLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
-def _line_of(data: Any, default: int) -> int:
-    return int(getattr(data, "line", default) or default)
 
 
 def _line_at(raw: Any, loc: Iterable[int | str], default: int) -> int:

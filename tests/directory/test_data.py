@@ -25,8 +25,8 @@ from bot.settings import REPO_ROOT
 FOLDER = REPO_ROOT / "flows" / "legal_aid"
 TODAY = dt.date(2026, 11, 23)
 CASE_LINE = (
-    "To check your immigration court case, call 1-800-898-7180 (any time, in English and Spanish; "
-    "you need your A-number) or visit https://acis.eoir.justice.gov/"
+    "To check your immigration court case, call 1-800-898-7180. It works at any time, in English "
+    "and Spanish. You need your A-number. Or visit https://acis.eoir.justice.gov/"
 )
 
 

@@ -44,6 +44,24 @@ class FakeTelegram:
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     next_message_id: int = 100
+    failures: dict[str, tuple[int, str]] = field(default_factory=dict)
+    throttled: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Method name → (error code, description): the Bot API refuses that method, as Telegram
+    does (e.g. 403 "Forbidden: bot was blocked by the user"). The call is still recorded."""
+
+    def throttle(self, method: str, times: int, retry_after: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with 429 Too Many Requests, as Telegram
+        does under flood control, then normally."""
+        with self.lock:
+            self.throttled[method] = (times, retry_after)
+
+    def _throttled(self, method: str) -> int | None:
+        with self.lock:
+            times, retry_after = self.throttled.get(method, (0, 0))
+            if times <= 0:
+                return None
+            self.throttled[method] = (times - 1, retry_after)
+            return retry_after
 
     @property
     def url(self) -> str:
@@ -88,10 +106,20 @@ class FakeTelegram:
             f"expected Bot API calls did not arrive; got {[c.method for c in self.calls]}"
         )
 
-    def wait_for_messages(self, count: int, timeout: float = 10.0) -> list[Call]:
-        """Wait for ``count`` sendMessage calls in total and return them."""
+    def wait_for_messages(
+        self, count: int, timeout: float = 10.0, quiet: float = 0.3
+    ) -> list[Call]:
+        """Wait for ``count`` sendMessage calls in total, then until no call has come for
+        ``quiet`` seconds (a turn sends several bubbles, spaced by the rate limiter)."""
         self.wait_for(lambda fake: len(fake.sent()) >= count, timeout)
-        time.sleep(0.1)  # let a turn that sends several bubbles finish
+        deadline = time.monotonic() + timeout
+        seen = len(self.calls)
+        settled_at = time.monotonic() + quiet
+        while time.monotonic() < min(settled_at, deadline):
+            time.sleep(0.02)
+            if len(self.calls) != seen:
+                seen = len(self.calls)
+                settled_at = time.monotonic() + quiet
         return self.sent()
 
 
@@ -117,8 +145,21 @@ def start_fake_telegram() -> FakeTelegram:
                 params = {k: _decode(v) for k, v in parse_qsl(body, keep_blank_values=True)}
             method = self.path.rstrip("/").rsplit("/", 1)[-1]
             result = fake.record(method, params)
-            payload = json.dumps({"ok": True, "result": result}).encode()
-            self.send_response(200)
+            status, answer = 200, {"ok": True, "result": result}
+            if method in fake.failures:
+                status, description = fake.failures[method]
+                answer = {"ok": False, "error_code": status, "description": description}
+            retry_after = fake._throttled(method)
+            if retry_after is not None:
+                status = 429
+                answer = {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry_after}",
+                    "parameters": {"retry_after": retry_after},
+                }
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
