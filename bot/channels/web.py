@@ -12,6 +12,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -77,15 +78,38 @@ def _session(request: Request) -> tuple[str, bool]:
     return secrets.token_urlsafe(32), True
 
 
+def _public_url(request: Request) -> str:
+    runtime = request.app.state.runtime
+    return (runtime.settings.public_url or "") if isinstance(runtime, Runtime) else ""
+
+
 def _set_cookie(request: Request, response: Response, token: str) -> None:
+    """HttpOnly, SameSite=Lax; Secure over HTTPS, including behind a TLS proxy (``PUBLIC_URL``)."""
     response.set_cookie(
         COOKIE,
         token,
         max_age=7 * 24 * 3600,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https" or _public_url(request).startswith("https://"),
     )
+
+
+def _cross_site(request: Request) -> bool:
+    """True for a browser post sent by another site's page (its ``Origin`` is not ours).
+
+    SameSite=Lax already keeps our cookie off such posts; refusing them also stops another site
+    from replacing a person's session cookie, which would reset their conversation.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    ours = {request.headers.get("host", ""), urlsplit(_public_url(request)).netloc} - {""}
+    return urlsplit(origin).netloc not in ours
+
+
+def _forbidden() -> JSONResponse:
+    return JSONResponse({"error": "cross-site request refused"}, status_code=403)
 
 
 def _hint(request: Request) -> str | None:
@@ -155,8 +179,10 @@ def web_router() -> APIRouter:
         return _page(request, runtime, answer, token)
 
     @router.post("/chat", response_class=HTMLResponse)
-    async def form_post(request: Request, runtime: RuntimeDep) -> HTMLResponse:
+    async def form_post(request: Request, runtime: RuntimeDep) -> Response:
         """The no-JavaScript path: a form button or the text box, answered with a full page."""
+        if _cross_site(request):
+            return _forbidden()
         token, _ = _session(request)
         too_large = False
         try:
@@ -178,6 +204,8 @@ def web_router() -> APIRouter:
     @router.post("/api/chat")
     async def api_chat(request: Request, runtime: RuntimeDep) -> Response:
         """JSON in (``{"text": ...}`` or ``{"payload": ...}``), replies out."""
+        if _cross_site(request):
+            return _forbidden()
         token, _ = _session(request)
         try:
             body = await read_limited_body(request, runtime.settings.max_body_bytes)

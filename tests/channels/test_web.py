@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.channels.web import COOKIE, linkify
 from bot.settings import Settings
+from tests.conftest import make_settings
+from tests.support.live import serve
 
 
 @pytest.fixture
@@ -170,3 +173,34 @@ def test_linkify_makes_urls_and_phones_tappable_and_escapes_html() -> None:
         '<a href="https://acis.eoir.justice.gov" rel="noopener noreferrer" target="_blank">' in html
     )
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/chat"])
+def test_posts_from_another_site_are_refused_without_touching_the_session(
+    client: httpx.Client, path: str
+) -> None:
+    client.get("/", headers={"Accept-Language": "es-MX"})
+    cookie = client.cookies[COOKIE]
+    evil = {"Origin": "https://evil.example"}
+    refused = (
+        client.post(path, json={"text": "/borrar"}, headers=evil)
+        if path == "/api/chat"
+        else client.post(path, data={"text": "/borrar"}, headers=evil)
+    )
+    assert refused.status_code == 403
+    assert "set-cookie" not in refused.headers, "another site cannot replace the session cookie"
+    own = {"Origin": str(client.base_url).rstrip("/")}
+    page = client.get("/", headers=own)
+    assert client.cookies[COOKIE] == cookie and "Bienvenid" in page.text, (
+        "the conversation was not erased"
+    )
+    assert client.post("/api/chat", json={"text": "/menu"}, headers=own).status_code == 200
+
+
+def test_cookie_is_secure_when_the_public_address_is_https(tmp_path: Path, db_url: str) -> None:
+    settings = make_settings(tmp_path, db_url, public_url="https://helpline.example.org")
+    with serve(settings) as base, httpx.Client(base_url=base) as plain_http:
+        response = plain_http.get("/")
+        assert "Secure" in response.headers["set-cookie"], (
+            "behind a TLS proxy the cookie stays HTTPS-only"
+        )
