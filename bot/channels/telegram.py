@@ -8,6 +8,7 @@ nothing here logs a message, an id or a name.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -27,7 +28,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -62,6 +63,8 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 FLOOD_RETRIES = 3
 """Telegram's flood control answers 429 with a wait; PTB's rate limiter waits and resends, so a
 busy moment never swallows the rest of a person's answer."""
+NETWORK_RETRIES = 2
+NETWORK_BACKOFF_SECONDS = 0.5
 MESSAGE_LIMIT = 4096
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 """Link previews cost data and time on a cheap phone; the link itself is enough."""
@@ -149,18 +152,39 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return pieces
 
 
+async def _send_one(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """Send one bubble, trying again after a passing network fault (a timeout, a 502).
+
+    A timeout may hide a message that did arrive; a bubble seen twice is better than an answer
+    that stops half-way. Refusals (``BadRequest``, ``Forbidden``) are not retried.
+    """
+    for attempt in range(NETWORK_RETRIES + 1):
+        try:
+            await context.bot.send_message(
+                chat_id=chat_id, text=text, reply_markup=markup, link_preview_options=NO_PREVIEWS
+            )
+            return
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            if attempt == NETWORK_RETRIES:
+                raise
+            log.warning("telegram send failed (%s); trying again", type(exc).__name__)
+            await asyncio.sleep(NETWORK_BACKOFF_SECONDS * (attempt + 1))
+
+
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: Sequence[Reply]) -> None:
     try:
         for reply in replies:
             pieces = split_text(reply.text or "…")
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
-                await context.bot.send_message(
-                    chat_id=chat_id,
-                    text=piece,
-                    reply_markup=_markup(reply) if last else None,
-                    link_preview_options=NO_PREVIEWS,
-                )
+                await _send_one(context, chat_id, piece, _markup(reply) if last else None)
     except Forbidden:
         # The person blocked the bot (or deleted their account): nobody can read this
         # conversation any more, so it is not kept until it expires.

@@ -129,3 +129,15 @@ def test_flood_control_waits_and_resends_instead_of_losing_replies(
     assert texts.count(texts[0]) == 3, "the first bubble was refused twice, then sent once allowed"
     assert len(set(texts)) >= 3, "every later bubble of the turn was sent too"
     assert any("no es asesoría legal" in t for t in texts)
+
+
+def test_a_passing_network_fault_does_not_cut_an_answer_short(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    base, _ = telegram_app
+    fake_telegram.fail_transiently("sendMessage", times=2)
+    assert post(base, updates.text("/start", "es-MX", user_id=914)).status_code == 200
+    fake_telegram.wait_for(lambda f: any(c.buttons for c in f.sent()), timeout=20)
+    texts = [c.text for c in fake_telegram.sent()]
+    assert texts.count(texts[0]) == 3, "the first bubble failed twice with 502, then went through"
+    assert any("no es asesoría legal" in t for t in texts), "and the rest of the turn followed"

@@ -46,6 +46,7 @@ class FakeTelegram:
     next_message_id: int = 100
     failures: dict[str, tuple[int, str]] = field(default_factory=dict)
     throttled: dict[str, tuple[int, int]] = field(default_factory=dict)
+    bad_gateway: dict[str, int] = field(default_factory=dict)
     """Method name → (error code, description): the Bot API refuses that method, as Telegram
     does (e.g. 403 "Forbidden: bot was blocked by the user"). The call is still recorded."""
 
@@ -54,6 +55,19 @@ class FakeTelegram:
         does under flood control, then normally."""
         with self.lock:
             self.throttled[method] = (times, retry_after)
+
+    def fail_transiently(self, method: str, times: int) -> None:
+        """Answer the next ``times`` calls of ``method`` with 502 Bad Gateway, then normally."""
+        with self.lock:
+            self.bad_gateway[method] = times
+
+    def _bad_gateway(self, method: str) -> bool:
+        with self.lock:
+            left = self.bad_gateway.get(method, 0)
+            if left <= 0:
+                return False
+            self.bad_gateway[method] = left - 1
+            return True
 
     def _throttled(self, method: str) -> int | None:
         with self.lock:
@@ -149,6 +163,9 @@ def start_fake_telegram() -> FakeTelegram:
             if method in fake.failures:
                 status, description = fake.failures[method]
                 answer = {"ok": False, "error_code": status, "description": description}
+            if fake._bad_gateway(method):
+                status = 502
+                answer = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             retry_after = fake._throttled(method)
             if retry_after is not None:
                 status = 429
