@@ -63,3 +63,11 @@ def test_dockerignore_keeps_secrets_and_local_state_out() -> None:
     ignored = (REPO_ROOT / ".dockerignore").read_text().split()
     for entry in (".venv", "data", ".env", ".git"):
         assert entry in ignored
+
+
+def test_graphviz_is_installed_for_the_admin_diagram(dockerfile: DockerfileParser) -> None:
+    runs = instructions(dockerfile, "RUN")
+    assert any(
+        "apt-get install" in run and "graphviz" in run and "rm -rf /var/lib/apt/lists" in run
+        for run in runs
+    )
