@@ -71,11 +71,12 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _session(request: Request) -> tuple[str, bool]:
+def _session(request: Request) -> str:
+    """This browser's session token, or a new random one (it is set as the cookie on reply)."""
     token = request.cookies.get(COOKIE, "")
     if 20 <= len(token) <= 100 and token.isascii():
-        return token, False
-    return secrets.token_urlsafe(32), True
+        return token
+    return secrets.token_urlsafe(32)
 
 
 def _public_url(request: Request) -> str:
@@ -173,7 +174,7 @@ def web_router() -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     async def page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
         """Show the current screen of this browser's conversation (or the language choice)."""
-        token, _ = _session(request)
+        token = _session(request)
         here = Event.pressed("nav:here", _hint(request))
         answer = await runtime.conversations.answer(CHANNEL, token, here)
         return _page(request, runtime, answer, token)
@@ -183,7 +184,7 @@ def web_router() -> APIRouter:
         """The no-JavaScript path: a form button or the text box, answered with a full page."""
         if _cross_site(request):
             return _forbidden()
-        token, _ = _session(request)
+        token = _session(request)
         too_large = False
         try:
             fields = await read_limited_form(request, runtime.settings.max_body_bytes)
@@ -206,7 +207,7 @@ def web_router() -> APIRouter:
         """JSON in (``{"text": ...}`` or ``{"payload": ...}``), replies out."""
         if _cross_site(request):
             return _forbidden()
-        token, _ = _session(request)
+        token = _session(request)
         try:
             body = await read_limited_body(request, runtime.settings.max_body_bytes)
         except BodyTooLarge:

@@ -187,21 +187,20 @@ class _Turn:
             node = self.flows.get(rest)
             if node is None:
                 return self._stale()
-            listing = self._sources(node)
-            return self.state, [Reply(listing.text, self._nav_buttons(node))]
+            return self.state, [Reply(self._sources(node), self._nav_buttons(node))]
         if kind == "b":
             node_id, _, index_text = rest.rpartition(":")
             node = self.flows.get(node_id)
             if node is None or not index_text.isdigit():
                 return self._stale()
-            visible = self._visible_buttons(node)
             index = int(index_text)
-            if index >= len(node.buttons) or node.buttons[index] not in visible:
+            if index >= len(node.buttons):
                 return self._stale()
             button = node.buttons[index]
+            if not matches(button.when, self.state.answers):
+                return self._stale()  # a button this person was never shown
             self.state.answers.update(button.set)
-            if node.id != self.state.node:
-                self.state.node = node.id
+            self.state.node = node.id
             return self._show(button.goto)
         if kind == "a":
             node_id, _, argument = rest.partition(":")
@@ -306,10 +305,14 @@ class _Turn:
         )
         return function(context)
 
-    def _after_action(self, node: Node, result: ActionResult) -> Outcome:
+    def _remember(self, result: ActionResult) -> None:
+        """Keep the answers an action produced and drop the ones it asked to forget."""
         self.state.answers.update(result.answers)
         for key in result.forget:
             self.state.answers.pop(key, None)
+
+    def _after_action(self, node: Node, result: ActionResult) -> Outcome:
+        self._remember(result)
         if result.goto is not None:
             state, replies = self._show(result.goto)
             return state, [*result.replies, *replies]
@@ -339,14 +342,9 @@ class _Turn:
         extra: list[Reply] = []
         if node.action:
             result = self._run_action(node.action, node, "")
-            self.state.answers.update(result.answers)
-            for key in result.forget:
-                self.state.answers.pop(key, None)
+            self._remember(result)
             extra = result.replies
         return self.state, render_node(node, self.t, self.state, extra, self._nav_buttons(node))
-
-    def _visible_buttons(self, node: Node) -> list[object]:
-        return [b for b in node.buttons if matches(b.when, self.state.answers)]
 
     def _nav_buttons(self, node: Node) -> tuple[Button, ...]:
         if not node.nav:
@@ -373,16 +371,16 @@ class _Turn:
         state, replies = self._show(target, remember=node_id is not None)
         return state, [Reply(notice), *replies]
 
-    def _sources(self, node: Node) -> Reply:
+    def _sources(self, node: Node) -> str:
         if not node.sources:
-            return Reply(self._(ui.SOURCES_NONE))
+            return self._(ui.SOURCES_NONE)
         lines = [self._(ui.SOURCES_TITLE)]
         for source_id in node.sources:
             source = self.flows.sources.get(source_id)
             if source is None:
                 continue
             lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
-        return Reply("\n".join(lines))
+        return "\n".join(lines)
 
     def _erase(self) -> Outcome:
         text = self._(ui.ERASED)
