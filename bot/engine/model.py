@@ -91,6 +91,8 @@ class Node(_Content):
     sources: list[str] = Field(default_factory=list)
     reviewed: dt.date | None = None
     keywords: dict[str, list[str]] = Field(default_factory=dict)
+    examples: dict[str, list[str]] = Field(default_factory=dict)
+    """Whole messages as people write them, per language, that should lead to this screen."""
     note: str | None = None
     nav: bool = True
 
