@@ -92,6 +92,8 @@ def validate_content(
 ) -> list[Problem]:
     """Every problem in the flows and catalogs, sorted by file and line."""
     result = load_flows(flows_dir)
+    if result.unreadable:
+        return result.unreadable
     problems = list(result.problems)
     broken = bool(result.errors)
     problems.extend(check_flows(result.flows, config, reachability=not broken))

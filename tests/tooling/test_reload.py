@@ -71,8 +71,9 @@ def test_reload_keeps_the_last_good_content_when_a_file_breaks(
     with caplog.at_level(logging.ERROR, logger="bot.content"):
         problems = holder.reload()
     assert [str(p) for p in problems] == [
-        "flows/main.yaml:3: YAML syntax error: expected <block end>, but found '<block mapping start>' "
-        "(check indentation and quotes)"
+        "flows/main.yaml:3: this line is indented differently from the lines around it; line up "
+        "the fields of one item with the same number of spaces (the other checks run once this "
+        "file can be read)"
     ]
     assert holder.current is before
     assert "content reload refused, still serving the last good version" in caplog.text

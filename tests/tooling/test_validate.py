@@ -96,14 +96,17 @@ def test_the_valid_fixture_with_a_complete_spanish_catalog_has_no_problem(tmp_pa
 
 def test_yaml_syntax_error_names_the_line() -> None:
     assert problems_of(BROKEN / "yaml_syntax") == [
-        "flows/main.yaml:20: YAML syntax error: mapping values are not allowed here (check indentation and quotes)"
+        "flows/main.yaml:20: YAML did not expect a colon (:) here. Either this line is indented "
+        "with more or fewer spaces than the fields around it, or the line just above is missing "
+        'the colon after its field name, or a text that contains ": " must be put in quotes '
+        "(the other checks run once this file can be read)"
     ]
 
 
 def test_unknown_field_is_named() -> None:
     assert problems_of(BROKEN / "unknown_field") == [
         'flows/main.yaml:15: node "main": button "Asylum" goes to unknown node "asylum"',
-        'flows/main.yaml:18: node "asylum": unknown field "titel" (check the spelling; see CONTENT.md for fields)',
+        'flows/main.yaml:20: node "asylum": unknown field "titel" (check the spelling; see CONTENT.md for fields)',
     ]
 
 
