@@ -80,7 +80,7 @@ class _LineLoader(yaml.SafeLoader):
     ``No``, ``Yes``, ``On`` or ``Off`` stays text and editors never have to quote it.
     """
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }

@@ -51,7 +51,9 @@ def test_true_and_false_are_still_yes_and_no_for_fields(tmp_path: Path) -> None:
 
 
 def test_a_date_written_day_first_says_how_to_write_it(tmp_path: Path) -> None:
-    text = "nodes:\n  - id: extra\n    title: Extra\n    reviewed: 23/11/2026\n    messages: [Hi.]\n"
+    text = (
+        "nodes:\n  - id: extra\n    title: Extra\n    reviewed: 23/11/2026\n    messages: [Hi.]\n"
+    )
     problems = [str(p) for p in load_flows(write(tmp_path, text), root=tmp_path).problems]
     assert len(problems) == 1
     assert problems[0].startswith('flows/slip.yaml:4: node "extra": the date in "reviewed"')
