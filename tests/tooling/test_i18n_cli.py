@@ -94,7 +94,10 @@ def test_update_adds_new_strings_and_keeps_translations(project: Path) -> None:
     ]
 
 
-def test_update_never_pairs_changed_english_with_an_old_translation(project: Path) -> None:
+def test_update_keeps_the_old_translation_of_changed_english_as_a_fuzzy_suggestion(
+    project: Path,
+) -> None:
+    """The translator edits the old Spanish instead of starting over; people never see it."""
     path = project / "flows" / "main.yaml"
     text = path.read_text(encoding="utf-8")
     assert "    title: Main menu\n" in text
@@ -105,8 +108,13 @@ def test_update_never_pairs_changed_english_with_an_old_translation(project: Pat
     i18n(project, "update")
     after = read(project / "locales" / "es" / "LC_MESSAGES" / "messages.po", "es")
     changed = after["Main menu of topics"]
-    assert changed.string == ""  # type: ignore[attr-defined]
-    assert not changed.fuzzy  # type: ignore[attr-defined]
+    assert changed.string == "Menú principal"  # type: ignore[attr-defined]
+    assert changed.fuzzy  # type: ignore[attr-defined]
+    po_text = (project / "locales" / "es" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    assert '#| msgid "Main menu"\nmsgid "Main menu of topics"' in po_text  # the old English
+    i18n(project, "compile")
+    translations = Translations.load(str(project / "locales"), ["es"], "messages")
+    assert translations.gettext("Main menu of topics") == "Main menu of topics"
 
 
 def test_compile_writes_a_catalog_gettext_reads(project: Path) -> None:
