@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -29,6 +30,7 @@ from babel.messages.pofile import PoFileError, read_po
 from bot.engine.actions import ACTIONS
 from bot.engine.loader import Problem, Severity, load_flows
 from bot.engine.model import Flows, Node
+from bot.engine.protected import VARIANTS_FILE, compare_protected, load_variants
 from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
@@ -509,6 +511,19 @@ def _check_catalogs(
     base = locales_dir.parent
     paths = catalog_paths(locales_dir)
     problems: list[Problem] = []
+    try:
+        variants = load_variants(locales_dir)
+    except (yaml.YAMLError, OSError, KeyError, TypeError, AttributeError) as exc:
+        variants = {}
+        problems.append(
+            Problem(
+                _display(locales_dir / VARIANTS_FILE, base),
+                1,
+                "",
+                "this list of allowed local variants cannot be read; each entry needs "
+                f'"english:" and "translation:" under its language code ({exc})',
+            )
+        )
     checks: list[tuple[str, Severity]] = []
     for code in dict.fromkeys(languages):
         if code == SOURCE_LANGUAGE:
@@ -548,7 +563,11 @@ def _check_catalogs(
         # A new language in the menu falls back to English where it is incomplete: not an error.
         checks.append((code, "warning"))
     for code, severity in checks:
-        problems.extend(_check_catalog(texts, paths[code], code, base, severity, obsolete))
+        problems.extend(
+            _check_catalog(
+                texts, paths[code], code, base, severity, obsolete, variants.get(code, {})
+            )
+        )
     return problems
 
 
@@ -569,7 +588,13 @@ def _read_catalog(path: Path, code: str, display: str) -> Catalog | Problem:
 
 
 def _check_catalog(
-    texts: list[_Text], path: Path, code: str, base: Path, severity: Severity, obsolete: bool
+    texts: list[_Text],
+    path: Path,
+    code: str,
+    base: Path,
+    severity: Severity,
+    obsolete: bool,
+    variants: Mapping[str, str],
 ) -> list[Problem]:
     display = _display(path, base)
     catalog = _read_catalog(path, code, display)
@@ -620,7 +645,9 @@ def _check_catalog(
                 )
             )
             continue
-        problems.extend(_check_translation(text, translation, display, entry.lineno or 1, language))
+        problems.extend(
+            _check_translation(text, translation, display, entry.lineno or 1, language, variants)
+        )
         problems.extend(_babel_checks(text, entry, catalog, display, language))
     if obsolete:
         for entry in catalog:
@@ -643,9 +670,35 @@ def _check_catalog(
 
 
 def _check_translation(
-    text: _Text, translation: str, display: str, line: int, language: str
+    text: _Text,
+    translation: str,
+    display: str,
+    line: int,
+    language: str,
+    variants: Mapping[str, str],
 ) -> list[Problem]:
     problems: list[Problem] = []
+    changed = compare_protected(text.msgid, translation, variants)
+    if changed:
+        what = "; ".join(
+            part
+            for part in (
+                f"missing in {language}: {', '.join(changed.missing)}" if changed.missing else "",
+                f"not in the English: {', '.join(changed.added)}" if changed.added else "",
+            )
+            if part
+        )
+        problems.append(
+            Problem(
+                display,
+                line,
+                text.node,
+                f"the {language} translation must keep every number, link, e-mail, form number "
+                f'and fact id of the English exactly ({what}). English: "{text.msgid}" '
+                f'{language}: "{translation}". Correct the translation; if the difference is on '
+                f"purpose (a local number or page), list it in locales/{VARIANTS_FILE}",
+            )
+        )
     english, translated = _placeholders(text.msgid), _placeholders(translation)
     if english != translated:
         problems.append(
