@@ -3,10 +3,10 @@
 Each command runs Babel's own command line (the ``pybabel`` frontend) with this project's
 options, so translators get exactly what ``pybabel`` would do and nothing is re-implemented:
 ``extract`` collects every flow and interface string into ``locales/messages.pot`` (mapping in
-``babel.cfg``), ``update`` brings each ``.po`` up to date and, when an English text changed, keeps the old
-translation as a *fuzzy* suggestion, with the old English beside it, so the translator edits it instead of starting over (a fuzzy
-entry is never shown to people: ``compile`` leaves it out and the validator asks to check it),
-``compile`` writes the ``.mo``
+``babel.cfg``); ``update`` brings each ``.po`` up to date and, when an English text changed, keeps
+the old translation as a *fuzzy* suggestion with the old English beside it, so the translator
+edits it instead of starting over (a fuzzy entry never reaches people: ``compile`` leaves it out
+and the validator asks to check it); ``compile`` writes the ``.mo``
 files, ``add`` starts a new language. ``stats`` reads the catalogs and prints their coverage.
 """
 
