@@ -170,7 +170,7 @@ app.command("readability")(readability_command)
 
 def main() -> None:
     """Entry point for ``python -m bot`` and the ``helpline`` script."""
-    app(prog_name="python -m bot")
+    app(prog_name="./helpline")
 
 
 if __name__ == "__main__":

@@ -536,7 +536,7 @@ def _check_catalogs(
                     1,
                     "",
                     f"LANGUAGES lists {_language_name(code)} ({code}) but this catalog does not "
-                    f'exist; create it with "python -m bot i18n add {code}"',
+                    f'exist; create it with "./helpline i18n add {code}"',
                 )
             )
             continue
@@ -613,7 +613,7 @@ def _check_catalog(
                     text.file,
                     text.line,
                     text.node,
-                    f'"{_short(msgid)}" is not in {display} yet; run "python -m bot i18n update", '
+                    f'"{_short(msgid)}" is not in {display} yet; run "./helpline i18n update", '
                     f"then translate it to {language} there",
                     severity,
                 )
@@ -662,7 +662,7 @@ def _check_catalog(
                     entry.lineno or 1,
                     node,
                     "this entry translates English text that no longer exists "
-                    f'("{_short(entry.id)}"); run "python -m bot i18n update" to retire it',
+                    f'("{_short(entry.id)}"); run "./helpline i18n update" to retire it',
                     "warning",
                 )
             )

@@ -108,7 +108,7 @@ def _extract(root: Path) -> None:
 
 def _update(root: Path) -> None:
     if not catalog_paths(root / "locales"):
-        typer.echo("no language catalogs yet; add one with: python -m bot i18n add LANG")
+        typer.echo("no language catalogs yet; add one with: ./helpline i18n add LANG")
         return
     args = [
         "update",
@@ -179,7 +179,7 @@ def add(
     target = folder / "locales" / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     if target.exists():
         typer.echo(
-            f"{target} already exists; to bring it up to date run: python -m bot i18n update",
+            f"{target} already exists; to bring it up to date run: ./helpline i18n update",
             err=True,
         )
         raise typer.Exit(1)
@@ -205,7 +205,7 @@ def _print_stats(locales_dir: Path) -> None:
     settings = get_settings()
     paths = catalog_paths(locales_dir)
     if not paths:
-        typer.echo("no language catalogs yet; add one with: python -m bot i18n add LANG")
+        typer.echo("no language catalogs yet; add one with: ./helpline i18n add LANG")
         return
     menu = enabled_languages(locales_dir, settings.language_list, settings.language_min_coverage)
     pending = _template_ids(locales_dir / POT)

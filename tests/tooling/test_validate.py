@@ -263,7 +263,7 @@ def test_missing_translation_points_at_the_english_string(tmp_path: Path) -> Non
     root = copy_content(VALID, tmp_path)
     write_catalog(root, drop=frozenset({"Choose a topic."}))
     assert problems_of(root, ["es", "en"]) == [
-        f'flows/main.yaml:13: node "main": "Choose a topic." is not in {PO} yet; run "python -m bot '
+        f'flows/main.yaml:13: node "main": "Choose a topic." is not in {PO} yet; run "./helpline '
         'i18n update", then translate it to Spanish there'
     ]
 
@@ -303,7 +303,7 @@ def test_obsolete_entry_points_at_the_po_line(tmp_path: Path) -> None:
     line = po_line(po, "An old sentence nobody uses.")
     assert problems_of(root, ["es", "en"]) == [
         f'{PO}:{line}: warning: node "gone": this entry translates English text that no longer exists '
-        '("An old sentence nobody uses."); run "python -m bot i18n update" to retire it'
+        '("An old sentence nobody uses."); run "./helpline i18n update" to retire it'
     ]
 
 
@@ -357,7 +357,7 @@ def test_configured_language_without_a_catalog(tmp_path: Path) -> None:
     root = copy_content(VALID, tmp_path)
     assert problems_of(root, ["es", "en"]) == [
         "locales/es/LC_MESSAGES/messages.po:1: LANGUAGES lists Spanish (es) but this catalog does not "
-        'exist; create it with "python -m bot i18n add es"'
+        'exist; create it with "./helpline i18n add es"'
     ]
 
 
