@@ -29,9 +29,9 @@ from babel.messages.pofile import PoFileError, read_po
 
 from bot.engine.actions import ACTIONS
 from bot.engine.loader import Problem, Severity, load_flows
-from bot.engine.model import Flows, Node
+from bot.engine.model import BUTTON_ID_PATTERN, Flows, Node
 from bot.engine.protected import VARIANTS_FILE, compare_protected, load_variants
-from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME
+from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME, button_payload, press
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
     DOMAIN,
@@ -48,6 +48,7 @@ __all__ = [
     "TELEGRAM_MAX_TEXT",
     "ValidationConfig",
     "check_flows",
+    "rerouted_buttons",
     "translatable_strings",
     "validate_content",
 ]
@@ -123,6 +124,7 @@ def check_flows(flows: Flows, config: ValidationConfig, reachability: bool = Tru
         problems.extend(_dead_end(node))
         problems.extend(_sizes(node))
         problems.extend(_callback_data(node))
+        problems.extend(_button_keys(node))
         problems.extend(_legal(node, flows, config))
         problems.extend(_actions(node, known_actions))
     return problems
@@ -279,11 +281,73 @@ def _automatic_buttons(node: Node) -> list[str]:
     return added
 
 
+def _button_keys(node: Node) -> list[Problem]:
+    """Each button is pressed by a key of its own, so an old button never opens another screen."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    file, line = _where(node)
+    for button in node.buttons:
+        where = button.origin.line if button.origin else line
+        if button.id is not None and not BUTTON_ID_PATTERN.match(button.id):
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    node.id,
+                    f'the button id "{button.id}" may use only lowercase letters, digits, _ . and '
+                    "- (60 at most)",
+                )
+            )
+        if button.key in seen:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    node.id,
+                    f'the buttons "{seen[button.key]}" and "{button.label}" open the same screen '
+                    f'with the same answer, so they cannot be told apart; give one an "id:" '
+                    "(a short name of your choice)",
+                )
+            )
+        seen.setdefault(button.key, button.label)
+    return problems
+
+
+def rerouted_buttons(old: Flows, new: Flows) -> list[Problem]:
+    """Warnings for buttons that would open a different screen than before when pressed.
+
+    People keep old buttons in their chats for as long as their conversation lives: a button
+    pressed after the change must still open what it said. Only a button with an explicit ``id``
+    can be re-routed (a derived key names its screen); this finds it before people meet it.
+    """
+    problems: list[Problem] = []
+    for node in old.nodes.values():
+        for button in node.buttons:
+            payload = button_payload(node, button)
+            now = press(new, payload)
+            if now is None or now[2] == button.goto:
+                continue
+            new_node = new.nodes[node.id]
+            file, line = _where(new_node)
+            if now[1] is not None and now[1].origin:
+                line = now[1].origin.line
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    node.id,
+                    f'the button "{button.label}" (id "{button.key}") opened "{button.goto}" and '
+                    f'would now open "{now[2]}" for people who still have it in their chat; if '
+                    'this is a different button, give it a new "id:"',
+                    "warning",
+                )
+            )
+    return problems
+
+
 def _callback_data(node: Node) -> list[Problem]:
     """Button payloads (forms in ``bot.engine.runner``) must fit Telegram's 64 bytes."""
-    payloads = [f"g:{node.id}"]
-    if node.buttons:
-        payloads.append(f"b:{node.id}:{len(node.buttons) - 1}")
+    payloads = [f"g:{node.id}", *(button_payload(node, b) for b in node.buttons)]
     if node.legal:
         payloads.append(f"src:{node.id}")
     if node.action:
@@ -298,8 +362,9 @@ def _callback_data(node: Node) -> list[Problem]:
             file,
             line,
             node.id,
-            f'the node id is too long for Telegram buttons: "{longest}" is {size} bytes and the '
-            f"limit is {CALLBACK_MAX_BYTES}; use a shorter id (40 plain letters at most)",
+            f'a button of this screen is too long for Telegram: "{longest}" is {size} bytes and '
+            f"the limit is {CALLBACK_MAX_BYTES}; use a shorter screen id"
+            + (', or give the button a short "id:"' if longest.startswith("b:") else ""),
         )
     ]
 

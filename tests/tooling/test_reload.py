@@ -194,8 +194,8 @@ def test_a_screen_removed_by_a_reload_sends_its_visitors_to_the_main_menu(conten
     state, _ = advance(
         holder.current.flows, ConversationState(locale="en"), Event.typed("/start"), localizer
     )
-    state, _ = advance(holder.current.flows, state, Event.pressed("b:welcome:0"), localizer)
-    state, _ = advance(holder.current.flows, state, Event.pressed("b:main:0"), localizer)
+    state, _ = advance(holder.current.flows, state, Event.pressed("b:welcome:main"), localizer)
+    state, _ = advance(holder.current.flows, state, Event.pressed("b:main:asylum"), localizer)
     assert state is not None and state.node == "asylum"
     path = content / "flows" / "main.yaml"
     text = path.read_text(encoding="utf-8")

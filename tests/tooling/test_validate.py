@@ -202,9 +202,12 @@ def test_too_many_buttons_counts_the_automatic_ones() -> None:
 def test_callback_data_over_64_bytes() -> None:
     long_id = "a" * 61
     assert problems_of(BROKEN / "callback_data") == [
+        f'flows/main.yaml:10: node "main": a button of this screen is too long for Telegram: '
+        f'"b:main:{long_id}" is 68 bytes and the limit is 64; use a shorter screen id, or give the '
+        'button a short "id:"',
+        f'flows/main.yaml:18: node "{long_id}": a button of this screen is too long for Telegram: '
+        f'"src:{long_id}" is 65 bytes and the limit is 64; use a shorter screen id',
         f'flows/main.yaml:18: node "{long_id}": a node id uses only lowercase letters, digits and _ (40 at most)',
-        f'flows/main.yaml:18: node "{long_id}": the node id is too long for Telegram buttons: '
-        f'"src:{long_id}" is 65 bytes and the limit is 64; use a shorter id (40 plain letters at most)',
     ]
 
 
