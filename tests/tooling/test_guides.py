@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import textwrap
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
+from typer.testing import CliRunner
 
+from bot.cli import app
 from bot.engine.loader import _LineLoader
 from bot.engine.model import Button, Message, Node, Source
 from bot.engine.validate import ValidationConfig, validate_content
@@ -167,3 +170,26 @@ def test_the_helpline_wrapper_runs_from_a_fresh_shell() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "content is ready" in result.stdout
+
+
+def test_validate_before_warns_about_a_re_routed_button(project: Path, tmp_path: Path) -> None:
+    """An editor compares the change with the content in service before it goes live."""
+    main = project / "flows" / "main.yaml"
+    text = main.read_text(encoding="utf-8")
+    marker = "      - label: I am safe now\n        goto: main\n"
+    assert marker in text
+    main.write_text(
+        text.replace(marker, marker.replace("goto: main", "id: safe\n        goto: main"))
+    )
+    before = tmp_path / "before"
+    shutil.copytree(project / "flows", before)
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            "id: safe\n        goto: main", "id: safe\n        goto: help"
+        )
+    )
+    result = CliRunner().invoke(app, ["validate", str(project), "--before", str(before)])
+    assert 'warning: node "emergency": the button "I am safe now" (id "safe") opened "main"' in (
+        result.output
+    )
+    assert result.exit_code == 0, result.output
