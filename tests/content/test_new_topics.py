@@ -21,6 +21,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 import bot.actions  # noqa: F401 - registers the built-in actions that other nodes use
+from bot.content import Content, load_content
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.runner import MAIN, advance
@@ -75,6 +76,12 @@ LINKS = {
 @pytest.fixture(scope="module")
 def flows() -> Flows:
     return load_flows(FLOWS_DIR).flows
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    """The real flows, catalogs and services (the free-text matcher) as the helpline loads them."""
+    return load_content(FLOWS_DIR, LOCALES_DIR, list(LANGS))
 
 
 @pytest.fixture(scope="module")
@@ -368,3 +375,36 @@ def test_a_detained_relative_is_not_taken_for_an_emergency(flows: Flows, message
     examples = [e for group in flows.nodes["detained_relative"].examples.values() for e in group]
     assert any(message in example for example in examples)
     assert message not in DangerDetector.for_languages(list(LANGS))
+
+
+TYPED = {
+    "leave": ["me quiero regresar a mi pais", "what happens if i self deport"],
+    "leave_case": ["que es el advance parole", "can i travel outside the us with asylum pending"],
+    "leave_cbp_home": ["que es cbp home", "is the cbp home exit bonus real"],
+    "leave_voluntary": ["que es la salida voluntaria", "what is voluntary departure"],
+    "appeal": ["el juez me nego el asilo, puedo apelar?", "how do i appeal to the bia"],
+    "detained_relative": ["detuvieron a mi esposo", "they arrested my husband", "se lo llevo ICE"],
+    "address_change": ["me mude, tengo que avisar a uscis?", "what is form ar-11"],
+    "interpreter": ["necesito interprete en mixteco", "i need an interpreter in court"],
+    "profiles": ["mi familiar desaparecio en mexico", "i was a police officer in mexico"],
+    "grant_rates": ["por que las cifras de asilo son tan bajas", "why are grant rates so low"],
+}
+"""Short messages of the kind the review quotes; each must reach its screen by typing."""
+
+
+@pytest.mark.parametrize(
+    ("node_id", "message"), [(node, text) for node, texts in TYPED.items() for text in texts]
+)
+def test_typing_reaches_the_new_screen_or_offers_it(
+    content: Content, node_id: str, message: str
+) -> None:
+    """With the real content and the matcher the helpline builds for it, on every channel."""
+    state, _ = advance(content.flows, None, Event.pressed("lang:es"), content.localizer)
+    state, replies = advance(
+        content.flows, state, Event.typed(message), content.localizer, content.services
+    )
+    assert state is not None
+    offered = {b.payload for r in replies for b in r.buttons}
+    assert state.node == node_id or f"g:{node_id}" in offered, (
+        f"{message!r} showed {state.node}, offered {sorted(p for p in offered if p)}"
+    )
