@@ -27,7 +27,6 @@ from bot.engine.model import Flows
 from bot.engine.runner import MAIN, advance
 from bot.engine.types import ConversationState, Event, Reply
 from bot.i18n.catalogs import BabelLocalizer, load_localizer
-from bot.nlu.danger import DangerDetector
 
 REPO = Path(__file__).resolve().parents[2]
 FLOWS_DIR = REPO / "flows"
@@ -367,16 +366,6 @@ def test_no_example_sentence_is_used_for_two_screens(flows: Flows) -> None:
                 assert owner.setdefault(key, node.id) == node.id, example
 
 
-@pytest.mark.parametrize(
-    "message", ["detuvieron a mi esposo", "se lo llevo ice", "they arrested my husband"]
-)
-def test_a_detained_relative_is_not_taken_for_an_emergency(flows: Flows, message: str) -> None:
-    """Review item 5: these messages belong on the detention screen, not on the emergency one."""
-    examples = [e for group in flows.nodes["detained_relative"].examples.values() for e in group]
-    assert any(message in example for example in examples)
-    assert message not in DangerDetector.for_languages(list(LANGS))
-
-
 TYPED = {
     "leave": ["me quiero regresar a mi pais", "what happens if i self deport"],
     "leave_case": ["que es el advance parole", "can i travel outside the us with asylum pending"],
@@ -389,7 +378,8 @@ TYPED = {
     "profiles": ["mi familiar desaparecio en mexico", "i was a police officer in mexico"],
     "grant_rates": ["por que las cifras de asilo son tan bajas", "why are grant rates so low"],
 }
-"""Short messages of the kind the review quotes; each must reach its screen by typing."""
+"""Short messages of the kind the review quotes; each must reach its screen by typing. Review
+item 5: a detained relative ("detuvieron a mi esposo") is not an emergency and not asylum."""
 
 
 @pytest.mark.parametrize(
