@@ -24,7 +24,7 @@ import bot.actions  # noqa: F401 - registers the built-in actions that other nod
 from bot.content import Content, load_content
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
-from bot.engine.runner import MAIN, advance
+from bot.engine.runner import MAIN, advance, button_payload
 from bot.engine.types import ConversationState, Event, Reply
 from bot.i18n.catalogs import BabelLocalizer, load_localizer
 
@@ -127,8 +127,8 @@ class Chat:
         """Press the content button of the current screen that leads to ``target``."""
         assert self.node is not None
         node = self.flows.nodes[self.node]
-        index = next(i for i, b in enumerate(node.buttons) if b.goto == target)
-        payload = f"b:{node.id}:{index}"
+        button = next(b for b in node.buttons if b.goto == target)
+        payload = button_payload(node, button)
         assert payload in self.payloads, f"{node.id}: the button to {target} is not shown"
         self.send(Event.pressed(payload))
         assert self.node == target
