@@ -30,7 +30,16 @@ from bot.engine.types import (
     Translator,
 )
 
-__all__ = ["EMERGENCY", "MAIN", "MAX_TEXT", "WELCOME", "advance", "matches", "render_node"]
+__all__ = [
+    "EMERGENCY",
+    "MAIN",
+    "MAX_TEXT",
+    "WELCOME",
+    "advance",
+    "matches",
+    "needs_danger_button",
+    "render_node",
+]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +63,8 @@ _COMMANDS = {
     "help": "help",
     "borrar": "delete",
     "delete": "delete",
+    "peligro": "danger",
+    "danger": "danger",
 }
 
 Outcome = tuple[ConversationState | None, list[Reply]]
@@ -109,6 +120,8 @@ class _Turn:
         command = _command_of(event)
         if command == "delete":
             return self._erase()
+        if command == "danger":
+            return self._danger_command(event)
         if self.state.locale is None:
             self.state.locale = self.localizer.negotiate(event.language_hint)
             if self.state.locale is None and command is None and event.kind == "text":
@@ -144,6 +157,17 @@ class _Turn:
                 return self._show(HELP)
             return self._with_current(self._(ui.HELP))
         return self._with_current(self._(ui.UNKNOWN_COMMAND), node_id=MAIN)
+
+    def _danger_command(self, event: Event) -> Outcome:
+        """``/peligro`` or ``/danger``: the emergency screen at once, on every channel. Before the
+        person's language is known, it comes in every language (as for danger words)."""
+        if EMERGENCY not in self.flows.nodes:
+            return self._show(MAIN)
+        if self.state.locale is None:
+            self.state.locale = self.localizer.negotiate(event.language_hint)
+        if self.state.locale is None:
+            return self._emergency_in_every_language()
+        return self._show(EMERGENCY)
 
     def _first_node(self) -> str:
         return WELCOME if WELCOME in self.flows.nodes else MAIN
@@ -246,7 +270,16 @@ class _Turn:
                 return _offering((self.state, [self._did_you_mean(choices)]), offer)
         if first:
             return _offering(self._show(self._first_node(), remember=False), offer)
-        return _offering(self._with_current(self._(ui.NOT_UNDERSTOOD)), offer)
+        return _offering(self._not_understood(), offer)
+
+    def _not_understood(self) -> Outcome:
+        """ "I did not understand", with a one-tap way to the emergency screen, then the current
+        screen again: someone who cannot find the words may be the one in danger."""
+        state, replies = self._with_current(self._(ui.NOT_UNDERSTOOD))
+        if EMERGENCY in self.flows.nodes and replies:
+            danger = Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}")
+            replies[0] = Reply(replies[0].text, (danger,))
+        return state, replies
 
     def _match(self, text: str, locale: str) -> Match | None:
         matcher = self.services.matcher
@@ -356,6 +389,8 @@ class _Turn:
             buttons.append(self._menu_button())
         if node.id in (MAIN, WELCOME):
             buttons.append(Button(self._(ui.LANGUAGE_BUTTON), payload="lang:"))
+        if node.id == MAIN and needs_danger_button(node, self.flows):
+            buttons.insert(0, Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}"))
         return tuple(buttons)
 
     def _menu_button(self) -> Button:
@@ -385,6 +420,13 @@ class _Turn:
     def _erase(self) -> Outcome:
         text = self._(ui.ERASED)
         return None, [Reply(text)]
+
+
+def needs_danger_button(node: Node, flows: Flows) -> bool:
+    """Whether the engine adds "🆘 I am in danger" to the main menu: when the menu's own buttons
+    do not already lead to the emergency screen. Every screen has "Main menu", so the emergency
+    screen is then at most two taps from anywhere, whatever the content says."""
+    return EMERGENCY in flows.nodes and not any(b.goto == EMERGENCY for b in node.buttons)
 
 
 def render_node(

@@ -272,6 +272,8 @@ def _automatic_buttons(node: Node) -> list[str]:
             added += ["Back", "Main menu"]
         if node.id in (MAIN, WELCOME):
             added.append("Language")
+    if node.id == MAIN and node.nav and not any(b.goto == EMERGENCY for b in node.buttons):
+        added.append("I am in danger")
     return added
 
 
