@@ -173,5 +173,9 @@ class Directory:
         return sorted(names)
 
     def resource(self, resource_id: str) -> NationalResource | None:
-        """A national resource by id."""
-        return next((r for r in self.national if r.id == resource_id), None)
+        """A national resource by id; ``None`` when it was checked too long ago to be shown."""
+        found = next((r for r in self.national if r.id == resource_id), None)
+        if found is None:
+            return None
+        age = freshness(found.last_verified, self.clock(), self.warn_days, self.hide_days)
+        return None if age is Freshness.HIDDEN else found

@@ -13,6 +13,7 @@ A payload that names a node or button that no longer exists is answered kindly, 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from bot.engine import ui
@@ -377,7 +378,29 @@ class _Turn:
             result = self._run_action(node.action, node, "")
             self._remember(result)
             extra = result.replies
-        return self.state, render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        replies = render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        if node.id == MAIN:
+            replies = [*self._notices(), *replies]
+        return self.state, replies
+
+    def _notices(self) -> list[Reply]:
+        """The dated notices in force today, as banners above the main menu.
+
+        "Today" comes from ``services.extras["today"]`` (a date or a function returning one; the
+        service passes the system clock). Without a clock no notice is shown: an expired notice
+        must never reach people."""
+        today = _today(self.services)
+        if today is None:
+            return []
+        return [
+            Reply(
+                self._(ui.NOTICE).format(
+                    text=self._(notice.text), date=self.t.format_date(notice.reviewed)
+                )
+            )
+            for notice in self.flows.notices.values()
+            if notice.shown_on(today) and notice.reviewed is not None
+        ]
 
     def _nav_buttons(self, node: Node) -> tuple[Button, ...]:
         if not node.nav:
@@ -457,6 +480,15 @@ def render_node(
     last = replies[-1]
     replies[-1] = Reply(last.text, (*last.buttons, *buttons))
     return replies
+
+
+def _today(services: Services) -> dt.date | None:
+    clock = services.extras.get("today")
+    if callable(clock):
+        clock = clock()
+    if isinstance(clock, dt.datetime):
+        return clock.date()
+    return clock if isinstance(clock, dt.date) else None
 
 
 def _offering(outcome: Outcome, offer: Button | None) -> Outcome:

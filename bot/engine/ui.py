@@ -33,6 +33,8 @@ NOT_UNDERSTOOD = N_(
 )
 DANGER_BUTTON = N_("🆘 I am in danger")
 """On every "I did not understand" reply; the emergency screen is one tap away."""
+NOTICE = N_("📢 {text}\n(Notice reviewed on {date}.)")
+"""A dated notice above the main menu; ``text`` is the notice, already translated."""
 UNKNOWN_COMMAND = N_("I do not know that command. Here is the main menu.")
 ERASED = N_(
     "Done. I erased everything this helpline kept about this conversation. "
