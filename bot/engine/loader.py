@@ -198,11 +198,14 @@ def parse_content_file(path: Path, display: str | None = None) -> FileContent:
             )
     nodes = _parse_items(raw.get("nodes") or [], Node, name, problems)
     sources = _parse_items(raw.get("sources") or [], Source, name, problems)
-    notices = _parse_items(raw.get("notices") or [], Notice, name, problems)
+    notices = _parse_items(raw.get("notices") or [], Notice, name, problems, "notice")
     return FileContent(nodes, sources, notices, problems)
 
 
-def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem]) -> list[M]:
+def _parse_items(
+    items: Any, model: type[M], file: str, problems: list[Problem], kind: str = "node"
+) -> list[M]:
+    """Parse each item; a problem names the node, or for other kinds starts with their id."""
     parsed: list[M] = []
     if not isinstance(items, list):
         problems.append(
@@ -216,9 +219,12 @@ def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem])
             item = model.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                problems.append(
-                    Problem(file, _line_at(raw, error["loc"], line), ident, _explain(error))
-                )
+                message = _explain(error)
+                where = _line_at(raw, error["loc"], line)
+                if kind == "node":
+                    problems.append(Problem(file, where, ident, message))
+                else:
+                    problems.append(Problem(file, where, "", f'{kind} "{ident}": {message}'))
             continue
         _attach_origins(item, raw, file)
         parsed.append(item)

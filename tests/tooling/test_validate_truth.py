@@ -239,3 +239,18 @@ def test_a_long_notice_is_a_warning_and_a_notice_amount_needs_a_date(tmp_path: P
         "banner over 280 pushes the menu off a small phone: keep one or two short sentences and put "
         "the rest in a screen",
     ]
+
+
+def test_a_misspelled_notice_field_names_the_notice(tmp_path: Path) -> None:
+    root = copy_content(VALID, tmp_path)
+    (root / "flows" / "notices.yaml").write_text(
+        "notices:\n"
+        "  - id: typo\n"
+        "    text: Something changed. Ask a free legal service.\n"
+        "    reviewed: 2026-11-20\n"
+        "    expire: 2026-12-01\n"
+    )
+    assert problems_of(root) == [
+        'flows/notices.yaml:2: notice "typo": unknown field "expire" (check the spelling; see '
+        "CONTENT.md for fields)"
+    ]
