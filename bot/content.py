@@ -61,7 +61,11 @@ def build_services(
         directory = build_directory(
             flows_dir / "legal_aid", legal_aid_warn_days, legal_aid_hide_days
         )
-    return Services(matcher=KeywordMatcher.from_flows(flows, languages), directory=directory)
+    return Services(
+        matcher=KeywordMatcher.from_flows(flows, languages),
+        directory=directory,
+        extras={"today": dt.date.today},  # the engine's clock, for dated notices
+    )
 
 
 def load_content(

@@ -71,6 +71,7 @@ NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 
 _COMMANDS = {
     "es": [
+        ("peligro", "Estoy en peligro: ayuda de emergencia"),
         ("inicio", "Empezar"),
         ("menu", "Menú principal"),
         ("idioma", "Cambiar el idioma"),
@@ -78,6 +79,7 @@ _COMMANDS = {
         ("borrar", "Borrar esta conversación"),
     ],
     "en": [
+        ("danger", "I am in danger: emergency help"),
         ("start", "Start"),
         ("menu", "Main menu"),
         ("language", "Change the language"),

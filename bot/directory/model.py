@@ -270,7 +270,8 @@ class NationalResource(_Entry):
     they are translated; this file keeps the numbers and addresses, and how sure we are of them
     (``confidence`` as in the sources: G official text, S secondary source, ? unconfirmed).
     ``shown: true`` means the screen quotes it; the validator then checks that the screen and
-    each translation carry exactly this phone number and web address.
+    each translation carry exactly this phone number and web address. ``last_verified`` follows
+    the organisations' rules (``LEGAL_AID_WARN_DAYS`` / ``LEGAL_AID_HIDE_DAYS``).
     """
 
     id: Id
@@ -281,6 +282,8 @@ class NationalResource(_Entry):
     confidence: Literal["G", "S", "?"]
     shown: bool
     source: Text
+    last_verified: dt.date | None = None
+    """The day a person last confirmed the number or address, as for organisations."""
     notes: str = ""
 
 

@@ -14,6 +14,7 @@ A payload that names a node or button that no longer exists is answered kindly, 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from bot.engine import ui
@@ -40,6 +41,7 @@ __all__ = [
     "advance",
     "button_payload",
     "matches",
+    "needs_danger_button",
     "press",
     "render_node",
 ]
@@ -66,6 +68,8 @@ _COMMANDS = {
     "help": "help",
     "borrar": "delete",
     "delete": "delete",
+    "peligro": "danger",
+    "danger": "danger",
 }
 
 Outcome = tuple[ConversationState | None, list[Reply]]
@@ -121,6 +125,8 @@ class _Turn:
         command = _command_of(event)
         if command == "delete":
             return self._erase()
+        if command == "danger":
+            return self._danger_command(event)
         if self.state.locale is None:
             self.state.locale = self.localizer.negotiate(event.language_hint)
             if self.state.locale is None and command is None and event.kind == "text":
@@ -156,6 +162,17 @@ class _Turn:
                 return self._show(HELP)
             return self._with_current(self._(ui.HELP))
         return self._with_current(self._(ui.UNKNOWN_COMMAND), node_id=MAIN)
+
+    def _danger_command(self, event: Event) -> Outcome:
+        """``/peligro`` or ``/danger``: the emergency screen at once, on every channel. Before the
+        person's language is known, it comes in every language (as for danger words)."""
+        if EMERGENCY not in self.flows.nodes:
+            return self._show(MAIN)
+        if self.state.locale is None:
+            self.state.locale = self.localizer.negotiate(event.language_hint)
+        if self.state.locale is None:
+            return self._emergency_in_every_language()
+        return self._show(EMERGENCY)
 
     def _first_node(self) -> str:
         return WELCOME if WELCOME in self.flows.nodes else MAIN
@@ -255,7 +272,16 @@ class _Turn:
                 return _offering((self.state, [self._did_you_mean(choices)]), offer)
         if first:
             return _offering(self._show(self._first_node(), remember=False), offer)
-        return _offering(self._with_current(self._(ui.NOT_UNDERSTOOD)), offer)
+        return _offering(self._not_understood(), offer)
+
+    def _not_understood(self) -> Outcome:
+        """ "I did not understand", with a one-tap way to the emergency screen, then the current
+        screen again: someone who cannot find the words may be the one in danger."""
+        state, replies = self._with_current(self._(ui.NOT_UNDERSTOOD))
+        if EMERGENCY in self.flows.nodes and replies:
+            danger = Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}")
+            replies[0] = Reply(replies[0].text, (danger,))
+        return state, replies
 
     def _match(self, text: str, locale: str) -> Match | None:
         matcher = self.services.matcher
@@ -353,7 +379,29 @@ class _Turn:
             result = self._run_action(node.action, node, "")
             self._remember(result)
             extra = result.replies
-        return self.state, render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        replies = render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        if node.id == MAIN:
+            replies = [*self._notices(), *replies]
+        return self.state, replies
+
+    def _notices(self) -> list[Reply]:
+        """The dated notices in force today, as banners above the main menu.
+
+        "Today" comes from ``services.extras["today"]`` (a date or a function returning one; the
+        service passes the system clock). Without a clock no notice is shown: an expired notice
+        must never reach people."""
+        today = _today(self.services)
+        if today is None:
+            return []
+        return [
+            Reply(
+                self._(ui.NOTICE).format(
+                    text=self._(notice.text), date=self.t.format_date(notice.reviewed)
+                )
+            )
+            for notice in self.flows.notices.values()
+            if notice.shown_on(today) and notice.reviewed is not None
+        ]
 
     def _nav_buttons(self, node: Node) -> tuple[Button, ...]:
         if not node.nav:
@@ -365,6 +413,8 @@ class _Turn:
             buttons.append(self._menu_button())
         if node.id in (MAIN, WELCOME):
             buttons.append(Button(self._(ui.LANGUAGE_BUTTON), payload="lang:"))
+        if node.id == MAIN and needs_danger_button(node, self.flows):
+            buttons.insert(0, Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}"))
         return tuple(buttons)
 
     def _menu_button(self) -> Button:
@@ -394,6 +444,13 @@ class _Turn:
     def _erase(self) -> Outcome:
         text = self._(ui.ERASED)
         return None, [Reply(text)]
+
+
+def needs_danger_button(node: Node, flows: Flows) -> bool:
+    """Whether the engine adds "🆘 I am in danger" to the main menu: when the menu's own buttons
+    do not already lead to the emergency screen. Every screen has "Main menu", so the emergency
+    screen is then at most two taps from anywhere, whatever the content says."""
+    return EMERGENCY in flows.nodes and not any(b.goto == EMERGENCY for b in node.buttons)
 
 
 def render_node(
@@ -450,6 +507,15 @@ def press(flows: Flows, payload: str) -> tuple[Node, ContentButton | None, str] 
     if target in flows.nodes:
         return node, None, target
     return None
+
+
+def _today(services: Services) -> dt.date | None:
+    clock = services.extras.get("today")
+    if callable(clock):
+        clock = clock()
+    if isinstance(clock, dt.datetime):
+        return clock.date()
+    return clock if isinstance(clock, dt.date) else None
 
 
 def _offering(outcome: Outcome, offer: Button | None) -> Outcome:

@@ -91,7 +91,7 @@ def test_a_mistyped_number_in_a_translation_is_caught(tmp_path: Path) -> None:
     flows = load_flows(REPO_ROOT / "flows").flows
     problems = check_national_text(entries, flows, load_localizer(locales, ["es", "en"]))
     assert [str(p) for p in problems] == [
-        'flows/legal_aid/national.yaml:22: resource "eoir_case_line": the Spanish translation of '
+        'flows/legal_aid/national.yaml:27: resource "eoir_case_line": the Spanish translation of '
         'the screen "legal_aid_national" does not quote 1-800-898-7180; write it there exactly '
         "like this"
     ]
