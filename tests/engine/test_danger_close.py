@@ -19,7 +19,7 @@ import bot.actions  # noqa: F401 - registers the built-in actions
 from bot.content import build_services
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
-from bot.engine.runner import EMERGENCY, MAIN, advance
+from bot.engine.runner import EMERGENCY, MAIN, advance, press
 from bot.engine.types import ConversationState, Event, Reply, Services
 from bot.engine.ui import DANGER_BUTTON, NOT_UNDERSTOOD
 from bot.i18n.catalogs import BabelLocalizer, load_localizer
@@ -62,9 +62,8 @@ def _targets(flows: Flows, replies: list[Reply]) -> set[str]:
                 targets.add(MAIN)
             elif kind == "g" and rest in flows.nodes:
                 targets.add(rest)
-            elif kind == "b":
-                node_id, _, index = rest.rpartition(":")
-                targets.add(flows.nodes[node_id].buttons[int(index)].goto)
+            elif kind == "b" and (pressed := press(flows, button.payload or "")) is not None:
+                targets.add(pressed[2])
     return targets
 
 
@@ -99,8 +98,8 @@ def test_the_main_menu_has_a_danger_button_once(
             if b.payload == f"g:{EMERGENCY}"
             or (
                 (b.payload or "").startswith(f"b:{MAIN}:")
-                and flows.nodes[MAIN].buttons[int((b.payload or "").rpartition(":")[2])].goto
-                == EMERGENCY
+                and (pressed := press(flows, b.payload or "")) is not None
+                and pressed[2] == EMERGENCY
             )
         ]
         assert len(to_emergency) == 1, [b.label for b in to_emergency]
