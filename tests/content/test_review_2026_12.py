@@ -370,8 +370,27 @@ def test_26_terms_are_explained_where_they_appear(flows: Flows, term: str) -> No
         assert EXPLAINED[term] in text, f"{node_id} uses {term!r} without explaining it"
 
 
+# The files this review rewrote; new topic files (review section F) are written on their own branch.
+REVIEWED_FILES = {
+    "admin_closure.yaml",
+    "asylum.yaml",
+    "cat.yaml",
+    "compare.yaml",
+    "court.yaml",
+    "legal_aid.yaml",
+    "main.yaml",
+    "safety.yaml",
+    "screener.yaml",
+    "withholding.yaml",
+}
+
+
 def test_26_words_that_were_replaced_are_gone(flows: Flows) -> None:
-    text = "\n".join(m.text for n in flows.nodes.values() for m in n.messages)
+    reviewed = [
+        n for n in flows.nodes.values() if n.origin and Path(n.origin.file).name in REVIEWED_FILES
+    ]
+    assert len(reviewed) > 50
+    text = "\n".join(m.text for n in reviewed for m in n.messages)
     for gone in ("set it aside", "set aside", "are exempt", "the law presumes"):
         assert gone not in text, gone
 
