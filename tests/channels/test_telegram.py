@@ -100,7 +100,7 @@ def test_buttons_walk_the_menu_and_answer_the_callback(
     assert fake_telegram.sent("answerCallbackQuery"), "every button press is acknowledged"
     text = "\n".join(c.text for c in asylum)
     assert "asilo" in text.lower()
-    assert "Información revisada el 23 de noviembre de 2026" in text
+    assert "Información revisada el 1 de diciembre de 2026" in text
     assert {"⬅ Atrás", "🏠 Menú principal", "📚 Fuentes"} <= set(labels(asylum))
     back = say(base, fake_telegram, updates.button("nav:back"))
     assert "Asilo" in labels(back)
