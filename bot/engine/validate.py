@@ -30,6 +30,7 @@ from bot.engine.actions import ACTIONS
 from bot.engine.loader import Problem, Severity, load_flows
 from bot.engine.model import Flows, Node
 from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME
+from bot.engine.validate_whatsapp import check_whatsapp, whatsapp_translations
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
     DOMAIN,
@@ -84,7 +85,7 @@ class _Text:
     file: str
     line: int
     node: str
-    kind: str  # "title", "message", "label", "summary" or "interface"
+    kind: str  # "title", "message", "label", "short", "summary" or "interface"
 
 
 def validate_content(
@@ -97,6 +98,7 @@ def validate_content(
     problems.extend(check_flows(result.flows, config, reachability=not broken))
     texts = [*_flow_texts(result.flows), *_interface_texts()]
     problems.extend(_check_catalogs(texts, locales_dir, languages, config, obsolete=not broken))
+    problems.extend(check_whatsapp(result.flows, whatsapp_translations(locales_dir, languages)))
     return sorted(set(problems))
 
 
@@ -455,6 +457,9 @@ def _flow_texts(flows: Flows) -> Iterator[_Text]:
             yield _Text(
                 button.label, file, button.origin.line if button.origin else line, node.id, "label"
             )
+            if button.short:
+                where = button.origin.line if button.origin else line
+                yield _Text(button.short, file, where, node.id, "short")
     for source in flows.sources.values():
         file, line = (source.origin.file, source.origin.line) if source.origin else ("?", 1)
         yield _Text(source.summary, file, line, "", "summary")
