@@ -4,10 +4,11 @@ The real module dedupes ``update_id`` in the shared database, runs the turn, sto
 outbox with the dedupe mark in one transaction, sends it in order through ``send``, resumes an
 unsent outbox on redelivery, and raises on a permanent failure so the webhook answers 5xx.
 
-This stand-in only keeps the WhatsApp channel working on its own branch: ids seen by this process
-are remembered in memory (bounded), the turn runs through ``Conversations.answer``, then the
-rendered messages are sent in order. It loses the dedupe marks on restart and cannot resume a
-half-sent outbox; nothing here is used by other channels.
+This stand-in only keeps the WhatsApp channel working on its own branch: ids seen by this running
+service are remembered in memory (bounded) with what is left of their outbox, the turn runs
+through ``Conversations.answer``, then the rendered messages are sent in order, and a redelivery
+sends what a failed send left. Marks are lost on restart and are not shared between workers;
+nothing here is used by other channels.
 """
 
 from __future__ import annotations
@@ -38,20 +39,16 @@ async def deliver_once(
     send: Callable[[OutgoingMessage], Awaitable[None]],
 ) -> None:
     """Answer ``event`` once per ``update_id``: run the turn, render it, send each message."""
-    seen: OrderedDict[tuple[str, str], None] = vars(conversations).setdefault(
-        "_placeholder_seen", OrderedDict()
-    )  # per running service, like the real store's table
+    outboxes: OrderedDict[tuple[str, str], list[OutgoingMessage]] = vars(
+        conversations
+    ).setdefault("_placeholder_outboxes", OrderedDict())  # per running service
     mark = (channel, update_id)
-    if mark in seen:
-        return
-    seen[mark] = None  # before the turn: a redelivery while this one runs is not answered twice
-    while len(seen) > _SEEN_LIMIT:
-        seen.popitem(last=False)
-    try:
+    if mark not in outboxes:
         answer = await conversations.answer(channel, conversation_id, event)
-        outbox = render(answer)
-    except BaseException:
-        seen.pop(mark, None)  # the turn did not happen: let the redelivery run it
-        raise
-    for message in outbox:
-        await send(message)
+        outboxes[mark] = render(answer)  # the dedupe mark, with what is left to send
+        while len(outboxes) > _SEEN_LIMIT:
+            outboxes.popitem(last=False)
+    outbox = outboxes[mark]
+    while outbox:  # a redelivery resumes where a failed send stopped
+        await send(outbox[0])
+        outbox.pop(0)

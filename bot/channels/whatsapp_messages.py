@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.channels.render import Screen, fit_label, page_of, screens, split_tail, split_text
+from bot.channels.render import (
+    Screen,
+    fit_label,
+    page_of,
+    screens,
+    split_tail,
+    split_text,
+    with_links,
+)
 from bot.conversation import Answer
 from bot.engine.types import Button
 from bot.engine.ui import N_
@@ -116,10 +124,7 @@ def render_screen(screen: Screen, gettext: Gettext, page: int = 0) -> list[Messa
     """One screen as WhatsApp messages: plain text first where it is long, then the one that
     carries the buttons (or the list)."""
     actions = screen.actions
-    text = screen.text
-    if screen.links:
-        lines = [f"{b.label}: {b.url}" for b in screen.links]
-        text = "\n\n".join(part for part in (text, "\n".join(lines)) if part)
+    text = with_links(screen.text, screen.links)
     if not actions:
         return [_text(piece) for piece in split_text(text, TEXT_MAX) if piece]
     head, body = split_tail(text, BODY_MAX, TEXT_MAX)

@@ -3,9 +3,9 @@
 WhatsApp's menus are smaller than Telegram's: a screen with 1-3 choices is a button message
 (each title 20 characters at most, the text above the buttons 1,024), 4 or more a list (row
 titles 24, descriptions 72, 10 rows a page). The renderer (``bot.channels.whatsapp_messages``)
-never sends what WhatsApp refuses: it pages long menus, puts a long list label in full under a
-short row title (a label over 24 characters shows cut, the whole label in the row's
-description: not reported, as it loses nothing), and sends long text before the buttons. What it cannot do well is reported here:
+never sends what WhatsApp refuses: it pages long menus, shows a list label over 24 characters cut,
+with the whole label in the row's description (not reported: nothing is lost), and sends long
+text before the buttons. What it cannot do well is reported here:
 
 - error: a button that may appear on a screen of 1-3 choices, with a label over 20 characters and
   no ``short:`` label that fits (it would be cut off);
@@ -118,19 +118,19 @@ def _node_problems(node: Node, language: str, gettext: Gettext) -> list[Problem]
         file, line = _where(node, button.origin.line if button.origin else None)
         label = gettext(button.label)
         short = gettext(button.short) if button.short else None
-        if fewest <= BUTTONS_MAX and len(label) > BUTTON_TITLE_MAX:
-            if short is None or len(short) > BUTTON_TITLE_MAX:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        node.id,
-                        f'the button "{label}"{named} is {len(label)} characters and WhatsApp '
-                        f"buttons show {BUTTON_TITLE_MAX}: add a short label for WhatsApp "
-                        f'("short:" under "label:", {BUTTON_TITLE_MAX} characters at most, '
-                        "translated like the label), or shorten the label",
-                    )
+        fits = len(label) <= BUTTON_TITLE_MAX or bool(short and len(short) <= BUTTON_TITLE_MAX)
+        if fewest <= BUTTONS_MAX and not fits:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    node.id,
+                    f'the button "{label}"{named} is {len(label)} characters and WhatsApp '
+                    f"buttons show {BUTTON_TITLE_MAX}: add a short label for WhatsApp "
+                    f'("short:" under "label:", {BUTTON_TITLE_MAX} characters at most, '
+                    "translated like the label), or shorten the label",
                 )
+            )
     if most > ROWS_MAX:
         file, line = _where(node)
         problems.append(
@@ -150,7 +150,7 @@ def _node_problems(node: Node, language: str, gettext: Gettext) -> list[Problem]
 def _body_problems(node: Node, language: str, gettext: Gettext) -> list[Problem]:
     """The text the buttons ride on is the screen's last message (legal screens end with the
     short review notice); any message that can be last must fit WhatsApp's 1,024."""
-    if node.legal and node.reviewed is not None or not node.messages or node.action:
+    if (node.legal and node.reviewed is not None) or not node.messages or node.action:
         return []
     last_fixed = max((i for i, m in enumerate(node.messages) if not m.when), default=0)
     problems = []
