@@ -62,7 +62,7 @@ def test_long_text_goes_first_and_the_buttons_ride_on_the_last_message() -> None
     sent = calls(Answer([Reply(long, buttons(2))], "en"))
     assert [c.kind for c in sent[:-1]] == ["text"] * (len(sent) - 1) and sent[-1].kind == "button"
     assert all(not limits_problems(c) for c in sent)
-    words = "".join(c.text for c in sent).split()
+    words = "\n".join(c.text for c in sent).split()
     assert words == long.split(), "nothing lost, nothing repeated, in order"
 
 
