@@ -39,9 +39,9 @@ async def deliver_once(
     send: Callable[[OutgoingMessage], Awaitable[None]],
 ) -> None:
     """Answer ``event`` once per ``update_id``: run the turn, render it, send each message."""
-    outboxes: OrderedDict[tuple[str, str], list[OutgoingMessage]] = vars(
-        conversations
-    ).setdefault("_placeholder_outboxes", OrderedDict())  # per running service
+    outboxes: OrderedDict[tuple[str, str], list[OutgoingMessage]] = vars(conversations).setdefault(
+        "_placeholder_outboxes", OrderedDict()
+    )  # per running service
     mark = (channel, update_id)
     if mark not in outboxes:
         answer = await conversations.answer(channel, conversation_id, event)
