@@ -94,7 +94,8 @@ class GraphClient:
                 if code == WINDOW_CLOSED:
                     log.info("whatsapp reply dropped: the 24-hour window is closed (131047)")
                     return "window_closed"
-                if code not in THROUGHPUT_CODES and response.status_code < 500:
+                throttled = code in THROUGHPUT_CODES or response.status_code == 429
+                if not throttled and response.status_code < 500:
                     log.warning(
                         "whatsapp refused a message: error %s (HTTP %d)",
                         code,

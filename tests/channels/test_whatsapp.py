@@ -4,15 +4,18 @@ what is posted, how it is signed, the status it gets, and what the person receiv
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.settings import Settings
+from bot.settings import REPO_ROOT, Settings
 from tests.support.fake_graph import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraph, GraphCall
+from tests.support.live import serve
 from tests.support.whatsapp import (
     BSUID,
     PATH,
@@ -27,6 +30,7 @@ from tests.support.whatsapp import (
     sign,
     text,
     whatsapp_app,  # noqa: F401 - fixture
+    whatsapp_settings,
 )
 
 Body = Callable[[], dict[str, Any] | bytes]
@@ -240,3 +244,39 @@ def test_webhook_is_off_without_all_four_settings(tmp_path: Any, db_url: str) ->
     with serve(settings) as base:
         assert post(base, payload("text")).status_code == 404
         assert httpx.get(f"{base}/healthz", timeout=10).json()["whatsapp"] is False
+
+
+def _long_menu(folder: Path, count: int = 12) -> Path:
+    """Content whose main menu has ``count`` topics (more than a WhatsApp list holds)."""
+    nodes = ["nodes:", "  - id: main", "    title: Main menu", "    messages:", "      - Pick."]
+    nodes.append("    buttons:")
+    nodes += [f"      - label: Topic {i}\n        goto: topic_{i}" for i in range(count)]
+    for i in range(count):
+        nodes += [f"  - id: topic_{i}", f"    title: Topic {i}", "    messages:", f"      - T{i}."]
+    flows = folder / "flows"
+    shutil.copytree(REPO_ROOT / "flows" / "legal_aid", flows / "legal_aid")  # the service needs it
+    (flows / "main.yaml").write_text("\n".join(nodes) + "\n", encoding="utf-8")
+    return flows
+
+
+def test_a_long_menu_pages_with_a_more_row_and_numbers_count_across_pages(
+    tmp_path: Path,
+    fake_graph: FakeGraph,  # noqa: F811
+) -> None:
+    settings = whatsapp_settings(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'h.db'}",
+        fake_graph,
+        flows_dir=_long_menu(tmp_path),
+        languages="en",
+    )
+    with serve(settings) as base:
+        say(base, fake_graph, pressed("lang:en"))
+        (first,) = say(base, fake_graph, text("/menu"))
+        ids = [i for i, _ in first.choices]
+        assert len(ids) == 10 and ids[-1] == "more:1", "9 topics, then the more row"
+        (second,) = say(base, fake_graph, pressed("more:1"))
+        assert [t for _, t in second.choices] == ["Topic 9", "Topic 10", "Topic 11", "🌐 Language"]
+        assert not limits_problems(first) and not limits_problems(second)
+        (eleventh,) = say(base, fake_graph, text("11"))
+        assert eleventh.text.startswith("T10."), "11 is the eleventh topic, on the second page"
