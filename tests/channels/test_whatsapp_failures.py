@@ -51,7 +51,7 @@ def _counted(url: str, node: str) -> int:
         engine = create_engine_for(url)
         async with engine.connect() as connection:
             rows = await connection.execute(select(CounterRow).where(CounterRow.node == node))
-            total = sum(int(row.count) for row in rows)
+            total = sum(int(row._mapping["count"]) for row in rows)
         await engine.dispose()
         return total
 

@@ -87,7 +87,7 @@ class FakeGraph:
         """The base URL to use as ``WHATSAPP_API_BASE_URL``."""
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/v25.0"
+        return f"http://{host!s}:{port}/v25.0"
 
     def fail(self, code: int, times: int = 1) -> None:
         """Refuse the next ``times`` calls with Graph error ``code`` (500: an HTTP 500)."""
@@ -118,7 +118,8 @@ class FakeGraph:
         """Record the call and decide Meta's answer."""
         with self.lock:
             code = self.failures.pop(0) if self.failures else None
-            status, reply = 200, {}
+            status: int
+            reply: dict[str, Any]
             if code == 500:
                 status = 500
                 reply = {"error": {"message": "An unknown error occurred", "code": 1}}

@@ -121,7 +121,7 @@ def whatsapp_settings(tmp_path: Path, url: str, graph: FakeGraph, **extra: objec
         "whatsapp_retry_seconds": 0.01,
     }
     values.update(extra)
-    return make_settings(tmp_path, url, **values)
+    return make_settings(tmp_path, url, None, **values)
 
 
 @pytest.fixture
