@@ -136,6 +136,7 @@ class FakeGraph:
                 }
             else:
                 recipient = body.get("to") or body.get("recipient")
+                status = 200
                 reply = {
                     "messaging_product": "whatsapp",
                     "contacts": [{"input": recipient, "wa_id": recipient}],
