@@ -148,6 +148,27 @@ def _changes(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
                     yield value
 
 
+def _inbound(value: dict[str, Any], phone_number_id: str) -> Iterator[Inbound]:
+    """The messages of one change (``entry[].changes[].value``) that need an answer."""
+    metadata = value.get("metadata") or {}
+    if str(metadata.get("phone_number_id", "")) != phone_number_id:
+        log.info("whatsapp message for another phone number id ignored")
+        return
+    if value.get("errors"):
+        codes = [e.get("code") for e in value["errors"] if isinstance(e, dict)]
+        log.warning("whatsapp webhook reported errors %s", codes)
+    contacts = value.get("contacts") or []
+    for message in value.get("messages") or []:
+        if not isinstance(message, dict) or message.get("group_id"):
+            continue
+        wamid = message.get("id")
+        sender = _sender(message, contacts if isinstance(contacts, list) else [])
+        event = _event(message)
+        if not isinstance(wamid, str) or not wamid or sender is None or event is None:
+            continue
+        yield Inbound(wamid[:200], sender[0], sender[1], event[0], event[1])
+
+
 def parse_messages(data: Any, phone_number_id: str) -> list[Inbound]:
     """Every message to answer in one webhook body, in order; statuses, errors, group messages
     and messages to another of the business's numbers are left out."""
@@ -155,23 +176,10 @@ def parse_messages(data: Any, phone_number_id: str) -> list[Inbound]:
         return []
     found: list[Inbound] = []
     for value in _changes(data):
-        metadata = value.get("metadata") or {}
-        if str(metadata.get("phone_number_id", "")) != phone_number_id:
-            log.info("whatsapp message for another phone number id ignored")
-            continue
-        if value.get("errors"):
-            codes = [e.get("code") for e in value["errors"] if isinstance(e, dict)]
-            log.warning("whatsapp webhook reported errors %s", codes)
-        contacts = value.get("contacts") or []
-        for message in value.get("messages") or []:
-            if not isinstance(message, dict) or message.get("group_id"):
-                continue
-            wamid = message.get("id")
-            sender = _sender(message, contacts if isinstance(contacts, list) else [])
-            event = _event(message)
-            if not isinstance(wamid, str) or not wamid or sender is None or event is None:
-                continue
-            found.append(Inbound(wamid[:200], sender[0], sender[1], event[0], event[1]))
+        try:
+            found.extend(_inbound(value, phone_number_id))
+        except (AttributeError, TypeError, ValueError):  # a shape Meta never documented
+            log.warning("whatsapp webhook change of an unexpected shape skipped")
     return found
 
 

@@ -55,6 +55,11 @@ class Case:
 
 
 SPANISH = (lambda: pressed("lang:es"),)
+ODD_SHAPE = (
+    b'{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": '
+    b'"messages", "value": {"metadata": {"phone_number_id": "106540352242922"}, "errors": "x", '
+    b'"messages": [{"id": "wamid.1", "from": "5215512345678", "type": "text", "text": "x"}]}}]}]}'
+)
 CASES = [
     Case("signed text", lambda: payload("text"), contains="asilo"),
     Case(
@@ -97,6 +102,7 @@ CASES = [
     ),
     Case("signed body that is not JSON", lambda: b"{not json", status=400, sends=0),
     Case("signed JSON that is not a WhatsApp body", lambda: b'{"object": "page"}', sends=0),
+    Case("signed body of an unexpected shape", lambda: ODD_SHAPE, sends=0),
     Case(
         "typed number presses that button",
         lambda: text("1"),
