@@ -71,16 +71,29 @@ def _text(body: str) -> Message:
     return {"type": "text", "text": {"body": body, "preview_url": False}}
 
 
+def _unique(titles: list[str], limit: int) -> list[str]:
+    """WhatsApp refuses a button message whose titles repeat; two labels cut to the same words
+    get a number instead of their last characters."""
+    seen: set[str] = set()
+    result = []
+    for title in titles:
+        number = 2
+        candidate = title
+        while candidate in seen:
+            suffix = f" {number}"
+            candidate = title[: limit - len(suffix)].rstrip() + suffix
+            number += 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
 def _button_message(body: str, actions: Sequence[Button]) -> Message:
+    titles = [fit_label(b.label, b.short, BUTTON_TITLE_MAX) for b in actions]
+    titles = _unique(titles, BUTTON_TITLE_MAX)
     buttons = [
-        {
-            "type": "reply",
-            "reply": {
-                "id": (b.payload or "")[:ID_MAX],
-                "title": fit_label(b.label, b.short, BUTTON_TITLE_MAX),
-            },
-        }
-        for b in actions
+        {"type": "reply", "reply": {"id": (b.payload or "")[:ID_MAX], "title": title}}
+        for b, title in zip(actions, titles, strict=True)
     ]
     return {
         "type": "interactive",

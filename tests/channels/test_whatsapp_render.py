@@ -122,3 +122,13 @@ def test_parser_answers_messages_and_drops_the_rest() -> None:
     assert (more.event.payload, more.page) == ("nav:here", 2)
     (voice,) = parse_messages(payload("voice"), PHONE_NUMBER_ID)
     assert (voice.event.kind, voice.event.text) == ("unsupported", "audio")
+
+
+def test_button_titles_never_repeat_even_when_two_labels_cut_alike() -> None:
+    twins = (
+        Button("Protection against torture in court", payload="b:n:0"),
+        Button("Protection against torture at the border", payload="b:n:1"),
+    )
+    (call,) = calls(Answer([Reply("Pick.", twins)], "en"))
+    titles = [t for _, t in call.choices]
+    assert len(set(titles)) == 2 and all(len(t) <= 20 for t in titles), titles
