@@ -40,9 +40,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await Runtime.start(settings)
         app.state.runtime = runtime
+        whatsapp = None
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp import WhatsAppChannel
+
+            whatsapp = app.state.whatsapp = WhatsAppChannel.from_settings(settings)
+            log.info("whatsapp webhook on at %s", "/whatsapp/webhook")
         try:
             yield
         finally:
+            if whatsapp is not None:
+                await whatsapp.graph.close()
             await runtime.stop()
 
     app = FastAPI(
@@ -56,6 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
     app.include_router(admin_router(settings))
+    if settings.whatsapp_enabled:
+        from bot.channels.whatsapp import whatsapp_router
+
+        app.include_router(whatsapp_router(settings))
 
     @app.get("/healthz")
     async def healthz(runtime: RuntimeDep) -> JSONResponse:
@@ -67,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "nodes": len(runtime.content.current.flows.nodes),
             "languages": runtime.content.current.localizer.locales,
             "telegram": runtime.telegram is not None,
+            "whatsapp": settings.whatsapp_enabled,
         }
         return JSONResponse(body, status_code=200 if database else 503)
 

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     public_url: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
 
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v25.0"
+    whatsapp_retry_seconds: float = Field(
+        default=1.0, ge=0.0, description="First wait after a WhatsApp throughput error."
+    )
+
     admin_token: SecretStr | None = None
     metrics_token: SecretStr | None = Field(
         default=None, description="When set, /metrics needs it."
@@ -105,6 +114,18 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         """The Telegram channel runs only when it has a token, a public URL and a secret."""
         return bool(self.telegram_bot_token and self.public_url and self.telegram_webhook_secret)
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """The WhatsApp channel runs only when all four of its settings are set."""
+        return all(
+            (
+                self.whatsapp_access_token and self.whatsapp_access_token.get_secret_value(),
+                self.whatsapp_app_secret and self.whatsapp_app_secret.get_secret_value(),
+                self.whatsapp_verify_token and self.whatsapp_verify_token.get_secret_value(),
+                self.whatsapp_phone_number_id,
+            )
+        )
 
     def hmac_secret(self) -> bytes:
         """The key for hashing conversation ids, kept outside the database."""

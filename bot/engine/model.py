@@ -76,6 +76,8 @@ class Button(_Content):
     """
 
     label: str
+    short: str | None = None
+    """A shorter label for WhatsApp, whose buttons show 20 characters (list rows 24)."""
     goto: str
     set: dict[str, str] = Field(default_factory=dict)
     when: Condition | None = None

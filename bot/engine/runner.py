@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from bot.engine import ui
 from bot.engine.actions import ACTIONS, ActionContext, ActionResult
@@ -74,6 +75,12 @@ _COMMANDS = {
 
 Outcome = tuple[ConversationState | None, list[Reply]]
 
+NUMBERED_CHANNELS = frozenset({"whatsapp"})
+"""Channels where a typed "2" presses the second button shown: people used to menus by SMS answer
+that way, and WhatsApp's list rows are easy to miss on an old phone."""
+SHOWN_LIMIT = 30
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
 
 def matches(when: Condition | None, answers: dict[str, str]) -> bool:
     """True when every key of the condition equals (or is one of) the stored answer."""
@@ -120,11 +127,37 @@ class _Turn:
     # -- dispatch -------------------------------------------------------------------------------
 
     def run(self, event: Event) -> Outcome:
+        if event.channel not in NUMBERED_CHANNELS:
+            return self._run(event)
+        shown = list(self.state.shown)
+        if event.kind == "text":
+            event = self._numbered(event, shown)
+        state, replies = self._run(event)
+        if state is not None:
+            payloads = [b.payload for r in replies for b in r.buttons if b.payload]
+            state.shown = payloads[:SHOWN_LIMIT] if payloads else shown
+        return state, replies
+
+    def _numbered(self, event: Event, shown: list[str]) -> Event:
+        """A typed number presses that button of the last screen; danger words are checked first
+        (on every typed text), so a number can never hide a cry for help."""
+        found = _NUMBER.match(event.text)
+        if found is None or not shown:
+            return event
+        index = int(found.group(1)) - 1
+        if not 0 <= index < len(shown):
+            return event
+        danger = self._match(event.text, self.state.locale or self.localizer.locales[0])
+        if danger is not None and danger.danger:
+            return event
+        return Event.pressed(shown[index], event.language_hint, channel=event.channel)
+
+    def _run(self, event: Event) -> Outcome:
         if event.kind == "button" and event.payload.startswith("lang:"):
             return self._choose_language(event.payload.removeprefix("lang:"))
         command = _command_of(event)
         if command == "delete":
-            return self._erase()
+            return self._erase(event.channel)
         if command == "danger":
             return self._danger_command(event)
         if self.state.locale is None:
@@ -441,8 +474,9 @@ class _Turn:
             lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
         return "\n".join(lines)
 
-    def _erase(self) -> Outcome:
-        text = self._(ui.ERASED)
+    def _erase(self, channel: str = "") -> Outcome:
+        """Forget everything; say how to delete the chat in this app where we know the app."""
+        text = self._(ui.ERASED_BY_CHANNEL.get(channel, ui.ERASED))
         return None, [Reply(text)]
 
 
@@ -465,7 +499,11 @@ def render_node(
     replies = [Reply(text) for text in texts]
     replies.extend(extra)
     buttons = [
-        Button(t.gettext(b.label), payload=button_payload(node, b))
+        Button(
+            t.gettext(b.label),
+            payload=button_payload(node, b),
+            short=t.gettext(b.short) if b.short else None,
+        )
         for b in node.buttons
         if matches(b.when, state.answers)
     ]

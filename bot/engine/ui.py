@@ -41,6 +41,14 @@ ERASED = N_(
     "To remove the messages from your phone too, delete this chat in the app. "
     "Write /start to begin again."
 )
+ERASED_WHATSAPP = N_(
+    "Done. I erased everything this helpline kept about this conversation. "
+    "To remove the messages from your phone too: in WhatsApp, press and hold this chat in your "
+    "list of chats (on an iPhone, swipe it to the left), then choose to delete the chat. "
+    "Write /start to begin again."
+)
+ERASED_BY_CHANNEL = {"whatsapp": ERASED_WHATSAPP}
+"""How to delete the chat differs by app; channels not named here get the general advice."""
 HELP = N_(
     "How to use this helpline:\n"
     "• Tap the buttons, or write a few words.\n"

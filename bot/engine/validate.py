@@ -33,6 +33,7 @@ from bot.engine.loader import Problem, Severity, load_flows
 from bot.engine.model import BUTTON_ID_PATTERN, Flows, Node
 from bot.engine.protected import VARIANTS_FILE, compare_protected, load_variants
 from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME, button_payload, press
+from bot.engine.validate_whatsapp import check_whatsapp, whatsapp_translations
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
     DOMAIN,
@@ -90,7 +91,7 @@ class _Text:
     file: str
     line: int
     node: str
-    kind: str  # "title", "message", "label", "summary", "notice" or "interface"
+    kind: str  # "title", "message", "label", "short", "summary", "notice" or "interface"
 
 
 def validate_content(
@@ -107,6 +108,7 @@ def validate_content(
     problems.extend(_check_catalogs(texts, locales_dir, languages, config, obsolete=not broken))
     if config.readability:
         problems.extend(_readability(result.flows, locales_dir, languages))
+    problems.extend(check_whatsapp(result.flows, whatsapp_translations(locales_dir, languages)))
     return sorted(set(problems))
 
 
@@ -557,6 +559,9 @@ def _flow_texts(flows: Flows) -> Iterator[_Text]:
             yield _Text(
                 button.label, file, button.origin.line if button.origin else line, node.id, "label"
             )
+            if button.short:
+                where = button.origin.line if button.origin else line
+                yield _Text(button.short, file, where, node.id, "short")
     for source in flows.sources.values():
         file, line = (source.origin.file, source.origin.line) if source.origin else ("?", 1)
         yield _Text(source.summary, file, line, "", "summary")

@@ -2,7 +2,8 @@
 
 ``pybabel extract`` calls it for ``flows/*.yaml`` (see ``babel.cfg``) so every title, message,
 button label, notice text and source summary becomes a msgid, with the node id (or notice id)
-and any editor ``note`` as a translator comment (``#.``) and the YAML line as its location.
+and any editor ``note`` as a translator comment (``#.``) and the YAML line as its location. A
+button's optional ``short`` label (for WhatsApp) is a msgid too.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ def _node_strings(node: dict[str, Any]) -> Iterator[ExtractResult]:
                 None,
                 button["label"],
                 [*comments, "button: keep it short"],
+            )
+        if isinstance(button, dict) and isinstance(button.get("short"), str):
+            yield (
+                _line(button, _line(node)),
+                None,
+                button["short"],
+                [*comments, "short button label for WhatsApp: 20 characters at most"],
             )
 
 

@@ -335,6 +335,10 @@ def test_translated_message_and_label_are_measured_too(tmp_path: Path) -> None:
     )
     message, label = po_line(po, "Choose a topic."), po_line(po, "Asylum")
     assert problems_of(root, ["es", "en"]) == [
+        'flows/main.yaml:15: node "main": the button "Asilo, refugio y protección internacional" '
+        "(es) is 41 characters and WhatsApp buttons show 20: add a short label for WhatsApp "
+        '("short:" under "label:", 20 characters at most, translated like the label), or shorten '
+        "the label",
         f'{PO}:{message}: node "main": the Spanish translation of this message is 4,100 characters; '
         f"Telegram refuses messages over 4,096: shorten it in {PO}:{message}",
         f'{PO}:{label}: warning: node "main": the Spanish button label "Asilo, refugio y protección '
