@@ -31,9 +31,9 @@ class BodyStalled(Exception):
 class BodyDeadline:
     """ASGI middleware: a deadline per body chunk, and quiet client disconnects."""
 
-    def __init__(self, app: ASGIApp, seconds: float = BODY_CHUNK_SECONDS) -> None:
+    def __init__(self, app: ASGIApp, seconds: float | None = None) -> None:
         self.app = app
-        self.seconds = seconds
+        self.seconds = BODY_CHUNK_SECONDS if seconds is None else seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on with a timed ``receive``."""

@@ -156,9 +156,9 @@ class SqlOutbox:
         if mark is not None:
             seen = await session.get(DeliveryRow, (mark.channel, mark.update_id))
             if seen is not None:
-                pending = self._claim(seen, now)
+                claimed = self._claim(seen, now)
                 await session.commit()
-                return TurnOutcome(None, pending)
+                return TurnOutcome(None, claimed)
         row, current = await self.states.load(session, key, lock=True)
         new_state, result = await update_state(current)
         messages = render(result) if render is not None else []
