@@ -81,7 +81,9 @@ class Runtime:
             keys=keys,
             states=states,
             counters=counters,
-            outbox=SqlOutbox(states, counters),
+            outbox=SqlOutbox(
+                states, counters, lease=dt.timedelta(seconds=settings.delivery_lease_seconds)
+            ),
         )
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
         try:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     telegram_reply_in_webhook: bool = Field(
         default=True, description="Send an answer's last message in the webhook response."
     )
+    delivery_lease_seconds: float = Field(
+        default=30.0, gt=0.0, description="How long a worker keeps an answer it is sending."
+    )
     redis_url: str | None = Field(
         default=None, description="Shares the send rate limit among workers."
     )

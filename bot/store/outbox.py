@@ -46,8 +46,9 @@ OutgoingMessage = dict[str, Any]
 
 DEDUPE_WINDOW = dt.timedelta(hours=24)
 """How long an update id is remembered. Telegram stops redelivering well within a day."""
-LEASE = dt.timedelta(seconds=60)
-"""How long the worker sending an outbox keeps it; longer than any bounded send attempt."""
+LEASE = dt.timedelta(seconds=30)
+"""How long the worker sending an outbox keeps it (``DELIVERY_LEASE_SECONDS``); renewed with
+every message sent, so only a worker that died holds it to the end."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class SqlOutbox:
     states: SqlStateStore
     counters: SqlCounters | None = None
     window: dt.timedelta = DEDUPE_WINDOW
+    lease: dt.timedelta = LEASE
     _writer: asyncio.Lock | None = field(default=None, repr=False)
 
     @property
@@ -178,7 +180,7 @@ class SqlOutbox:
                         created_at=now,
                         outbox=None if done else json.dumps(messages),
                         sent=sent,
-                        lease_until=None if done else now + LEASE,
+                        lease_until=None if done else now + self.lease,
                     )
                 )
                 pending = Pending(messages, sent, fresh=True, owned=True)
@@ -188,20 +190,19 @@ class SqlOutbox:
             raise ConcurrentUpdate(key[:8]) from exc
         return TurnOutcome(result, pending)
 
-    @staticmethod
-    def _claim(row: DeliveryRow, now: dt.datetime) -> Pending:
+    def _claim(self, row: DeliveryRow, now: dt.datetime) -> Pending:
         """A redelivered update: its outbox, leased to us when nobody else is sending it."""
         if row.outbox is None:
             return Pending([], 0, fresh=False, owned=True)
         messages: list[OutgoingMessage] = json.loads(row.outbox)
         if row.lease_until is not None and row.lease_until > now:
             return Pending(messages, row.sent, fresh=False, owned=False)
-        row.lease_until = now + LEASE
+        row.lease_until = now + self.lease
         return Pending(messages, row.sent, fresh=False, owned=True)
 
     async def record_sent(self, mark: Mark, sent: int, total: int) -> None:
         """``sent`` messages of the outbox went out; when all did, forget the outbox."""
-        values: dict[str, Any] = {"sent": sent}
+        values: dict[str, Any] = {"sent": sent, "lease_until": utcnow() + self.lease}
         if sent >= total:
             values.update(outbox=None, lease_until=None)
         await self._update(mark, values)

@@ -19,7 +19,7 @@ def _paragraph(number: int, spanish: bool) -> str:
     return " ".join(line.format(f"{number}.{i}") for i in range(60))
 
 
-def long_welcome_content(folder: Path) -> tuple[Path, Path]:
+def long_welcome_content(folder: Path, paragraphs: int = PARAGRAPHS) -> tuple[Path, Path]:
     """Copy flows and locales into ``folder`` with a welcome screen of three messages' worth
     (rendered as two Telegram messages); return (flows dir, locales dir)."""
     flows, locales = folder / "flows", folder / "locales"
@@ -27,14 +27,14 @@ def long_welcome_content(folder: Path) -> tuple[Path, Path]:
     shutil.copytree(REPO_ROOT / "locales", locales)
     main = flows / "main.yaml"
     text = main.read_text()
-    extra = "".join(f'      - "{_paragraph(n, False)}"\n' for n in range(PARAGRAPHS))
+    extra = "".join(f'      - "{_paragraph(n, False)}"\n' for n in range(paragraphs))
     anchor = "      - Are you in danger right now?\n"
     assert anchor in text
     main.write_text(text.replace(anchor, extra + anchor, 1))
     po_path = locales / "es" / "LC_MESSAGES" / "messages.po"
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale="es")
-    for n in range(PARAGRAPHS):
+    for n in range(paragraphs):
         catalog.add(_paragraph(n, False), _paragraph(n, True))
     with (po_path.with_suffix(".mo")).open("wb") as handle:
         write_mo(handle, catalog)
