@@ -39,7 +39,9 @@ def test_flood_control_waits_and_resends_once(
 ) -> None:
     base, _ = api_app
     fake_telegram.throttle("sendMessage", times=2, retry_after=1)
-    assert post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1301)).status_code == 200
+    assert (
+        post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1301)).status_code == 200
+    )
     texts = [c.text for c in fake_telegram.sent()]
     assert fake_telegram.attempts.count("sendMessage") == 3, "refused twice, then sent"
     assert len(texts) == 3 and texts[0] == texts[1] == texts[2]
@@ -71,7 +73,9 @@ def test_a_timed_out_send_is_sent_again_once(
 ) -> None:
     base, _ = api_app
     fake_telegram.hang("sendMessage", times=1, seconds=5)
-    assert post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1303)).status_code == 200
+    assert (
+        post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1303)).status_code == 200
+    )
     fake_telegram.release()
     assert fake_telegram.attempts.count("sendMessage") == 2, "timed out once, then sent"
     (welcome,) = fake_telegram.sent()
@@ -105,7 +109,9 @@ def test_one_persons_hanging_send_does_not_hold_up_another(
     )
     stuck.start()
     fake_telegram.wait_for(lambda f: "sendMessage" in f.attempts)  # the first send is hanging
-    assert post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1306)).status_code == 200
+    assert (
+        post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1306)).status_code == 200
+    )
     assert stuck.is_alive(), "the second person was answered while the first send still hung"
     (answered,) = fake_telegram.sent()
     assert int(answered.params["chat_id"]) == 1306
@@ -119,7 +125,11 @@ def test_a_person_who_blocked_the_bot_is_forgotten_when_a_send_says_so(
     api_app: tuple[str, Settings], fake_telegram: FakeTelegram
 ) -> None:
     base, settings = api_app
-    assert post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1307)).status_code == 200
+    assert (
+        post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1307)).status_code == 200
+    )
     fake_telegram.failures["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
-    assert post(base, fake_telegram, updates.text("/menu", "es-MX", user_id=1307)).status_code == 200
+    assert (
+        post(base, fake_telegram, updates.text("/menu", "es-MX", user_id=1307)).status_code == 200
+    )
     assert database_view(settings.effective_database_url)["conversations"] == 0

@@ -6,6 +6,7 @@ These run the real command (``python -m bot run``) as a process, so it can be ki
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -26,14 +27,20 @@ def post_in_background(base: str, fake: FakeTelegram, update: dict[str, Any]) ->
     """Post as Telegram does, in a thread; the connection dies with the service."""
 
     def work() -> None:
-        try:
+        # The service is killed: Telegram gets no 200, so it will deliver the update again.
+        with contextlib.suppress(httpx.HTTPError):
             post_update(base, fake, update, WEBHOOK_SECRET, timeout=60)
-        except httpx.HTTPError:
-            pass  # the service was killed: Telegram got no 200, so it will deliver again
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
     return thread
+
+
+def assert_no_identity(path: Path, chat_id: str) -> None:
+    """The crashed and restarted service's log (or database file) names nobody."""
+    content = path.read_bytes()
+    for identity in (chat_id, updates.USERNAME, updates.FIRST_NAME, updates.LAST_NAME):
+        assert identity.encode() not in content, f"{identity!r} in {path.name}"
 
 
 def redeliver(base: str, fake: FakeTelegram, update: dict[str, Any]) -> int:
@@ -51,7 +58,7 @@ def test_killed_before_the_200_the_redelivered_update_is_answered_once(
 ) -> None:
     database = tmp_path / "data" / "helpline.db"
     env = service_env(tmp_path, f"sqlite:///{database}", fake_telegram.url)
-    update = updates.text("/start", "es-MX", user_id=1401)
+    update = updates.text("/start", "es-MX", user_id=98761401)
     log = tmp_path / "service.log"
     with running(env, log) as service:
         blocker = sqlite3.connect(database, timeout=1, isolation_level=None)
@@ -70,6 +77,7 @@ def test_killed_before_the_200_the_redelivered_update_is_answered_once(
     (welcome,) = fake_telegram.sent()
     assert "no es asesoría legal" in welcome.text and welcome.buttons, "complete, and once"
     assert database_view(f"sqlite:///{database}")["counted"] == 1
+    assert_no_identity(log, "98761401")
 
 
 def test_killed_while_a_screen_is_half_sent_the_redelivery_sends_only_the_rest(
@@ -85,7 +93,7 @@ def test_killed_while_a_screen_is_half_sent_the_redelivery_sends_only_the_rest(
         LOCALES_DIR=str(locales),
         DELIVERY_LEASE_SECONDS="2",
     )
-    update = updates.text("/start", "es-MX", user_id=1402)
+    update = updates.text("/start", "es-MX", user_id=98761402)
     log = tmp_path / "service.log"
     with running(env, log) as service:
         fake_telegram.hang("sendMessage", times=1, seconds=60, after=1)  # the 2nd message hangs
@@ -107,3 +115,5 @@ def test_killed_while_a_screen_is_half_sent_the_redelivery_sends_only_the_rest(
     view = database_view(f"sqlite:///{database}")
     assert view["counted"] == 1 and view["versions"] == [1], "the turn ran once"
     assert view["marks"] == [(str(update["update_id"]), 3, False)], "the outbox was cleared"
+    assert_no_identity(log, "98761402")
+    assert_no_identity(database, "98761402")

@@ -83,23 +83,3 @@ def test_split_counts_utf16_code_units_as_telegram_does() -> None:
     pieces = split_text(text)
     assert len(pieces) == 2 and all(utf16_length(p) <= MESSAGE_LIMIT for p in pieces)
     assert "".join(pieces) == text
-
-
-def test_a_blocked_bot_forgets_the_conversation(
-    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
-) -> None:
-    base, settings = telegram_app
-    assert post(base, fake_telegram, updates.text("/start", "es-MX", user_id=1204)).status_code == 200
-    assert database_view(settings.effective_database_url)["conversations"] == 1
-    kicked = {
-        "update_id": 880001,
-        "my_chat_member": {
-            "chat": {"id": 1204, "type": "private", "first_name": "María"},
-            "from": {"id": 1204, "is_bot": False, "first_name": "María"},
-            "date": 1,
-            "old_chat_member": {"status": "member", "user": {"id": 1, "is_bot": True, "first_name": "H"}},
-            "new_chat_member": {"status": "kicked", "until_date": 0, "user": {"id": 1, "is_bot": True, "first_name": "H"}},
-        },
-    }
-    assert post(base, fake_telegram, kicked).status_code == 200
-    assert database_view(settings.effective_database_url)["conversations"] == 0

@@ -58,7 +58,9 @@ def test_postgres_gone_answers_5xx(tmp_path: Path, fake_telegram: FakeTelegram) 
     with fresh_postgres() as url:
         settings = make_settings(tmp_path, url, fake_telegram)
         with serve(settings) as base:
-            assert post(base, fake_telegram, updates.text("/start", user_id=1602)).status_code == 200
+            assert (
+                post(base, fake_telegram, updates.text("/start", user_id=1602)).status_code == 200
+            )
             name = url.rsplit("/", 1)[-1]
             with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -45,7 +45,11 @@ def test_two_workers_fifty_simultaneous_updates_for_one_chat(
                 # Telegram delivering all of them once more changes nothing.
                 again = list(pool.map(lambda u: deliver(service.base, fake_telegram, u), presses))
             assert all(r == [200] for r in again)
-            pids = {line for line in service.log.read_text().splitlines() if "Started server process" in line}
+            pids = {
+                line
+                for line in service.log.read_text().splitlines()
+                if "Started server process" in line
+            }
         messages = fake_telegram.sent()
         assert len(messages) == UPDATES, "one answer per update: none lost, none twice"
         assert all("Asilo" in [b["text"] for b in m.buttons] for m in messages)

@@ -218,7 +218,11 @@ def start_fake_telegram() -> FakeTelegram:
             if status_only is not None:
                 self._answer(
                     status_only,
-                    {"ok": False, "error_code": status_only, "description": "Internal Server Error"},
+                    {
+                        "ok": False,
+                        "error_code": status_only,
+                        "description": "Internal Server Error",
+                    },
                 )
                 return
             result = fake.record(method, params)

@@ -49,7 +49,9 @@ class Service:
                 self.process.wait(timeout=30)
 
 
-def service_env(tmp_path: Path, database_url: str, telegram_url: str, **extra: str) -> dict[str, str]:
+def service_env(
+    tmp_path: Path, database_url: str, telegram_url: str, **extra: str
+) -> dict[str, str]:
     """The environment of a helpline with Telegram on against the fake Bot API."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     env.update(
