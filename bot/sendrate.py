@@ -110,6 +110,7 @@ class RedisSendRate:
 
     url: str
     rate: float
+    key: str = REDIS_KEY
     fallback: LocalSendRate = field(init=False)
     _client: Any = None
     _gcra: Any = None
@@ -135,26 +136,30 @@ class RedisSendRate:
         """Reserve the next shared slot and sleep until it comes."""
         if self.rate <= 0:
             return
+        wait = await self.reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def reserve(self) -> float:
+        """Reserve the next shared slot; how long to wait for it (seconds)."""
         interval_ms = 1000.0 / self.rate
         burst_ms = max(1.0, self.rate) * interval_ms - interval_ms
         try:
             self._connect()
             wait_ms = await self._gcra(
-                keys=[REDIS_KEY, REDIS_KEY + ":pause"], args=[interval_ms, burst_ms]
+                keys=[self.key, self.key + ":pause"], args=[interval_ms, burst_ms]
             )
         except Exception as exc:  # noqa: BLE001 - Redis down: pace this process alone
             self._warn(exc)
-            await self.fallback.acquire()
-            return
-        if wait_ms and float(wait_ms) > 0:
-            await asyncio.sleep(float(wait_ms) / 1000)
+            return self.fallback.reserve()
+        return float(wait_ms or 0) / 1000
 
     async def pause(self, seconds: float) -> None:
         """Hold every worker's senders."""
         await self.fallback.pause(seconds)
         try:
             self._connect()
-            await self._pause(keys=[REDIS_KEY + ":pause"], args=[int(seconds * 1000)])
+            await self._pause(keys=[self.key + ":pause"], args=[int(seconds * 1000)])
         except Exception as exc:  # noqa: BLE001 - the local pause still holds
             self._warn(exc)
 
