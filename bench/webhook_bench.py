@@ -544,15 +544,20 @@ async def profile(turns: int) -> None:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         channel = app.state.runtime.telegram
-        bodies = []
-        for number in range(turns):
-            chat_id = next(_chat_ids) if number % len(SESSION) == 0 else chat_id
-            kind, value = SESSION[number % len(SESSION)]
-            bodies.append(json.dumps(update_for(kind, value, chat_id)).encode())
-        for body in bodies[: len(SESSION)]:  # lazy loads (language models) happen here
-            await channel.handle(
-                json.dumps(json.loads(body) | {"update_id": next(_update_ids)}).encode()
-            )
+
+        def visits(count: int) -> list[bytes]:
+            bodies = []
+            chat_id = 0
+            for number in range(count):
+                if number % len(SESSION) == 0:
+                    chat_id = next(_chat_ids)
+                kind, value = SESSION[number % len(SESSION)]
+                bodies.append(json.dumps(update_for(kind, value, chat_id)).encode())
+            return bodies
+
+        for body in visits(len(SESSION)):  # lazy loads (language models) happen here
+            await channel.handle(body)
+        bodies = visits(turns)
         profiler = Profiler(async_mode="enabled")
         start = time.perf_counter()
         with profiler:
