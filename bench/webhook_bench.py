@@ -378,6 +378,15 @@ async def burst(server: Server, fake: FakeBotApi, seconds: float) -> tuple[int, 
     return len(tasks), last, result.errors
 
 
+async def warm_up(server: Server, fake: FakeBotApi) -> None:
+    """One whole visit, unmeasured: lazy loads (language models) happen here, not in a figure."""
+    async with httpx.AsyncClient(timeout=60, headers=HEADERS) as client:
+        chat_id = next(_chat_ids)
+        for kind, value in SESSION:
+            update = update_for(kind, value, chat_id)
+            await one_update(client, server, fake, update, chat_id, time.perf_counter())
+
+
 async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) -> float:
     """Seconds from process start to the first answered update."""
     deadline = time.perf_counter() + timeout
@@ -483,7 +492,7 @@ async def run(args: argparse.Namespace) -> None:
         server = start()
         try:
             startup = await wait_answered(server, fake)
-            await closed_loop(server, fake, 1, 0.01)  # one whole visit: lazy loads happen here
+            await warm_up(server, fake)
             rest = server.rss_mb()
             print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
             for level in levels:

@@ -2,6 +2,7 @@
 
 from bot.store.counters import Counters, MemoryCounters, SqlCounters
 from bot.store.database import create_engine_for, migrate, session_factory
+from bot.store.outbox import Mark, OutgoingMessage, Pending, SqlOutbox
 from bot.store.states import (
     ConcurrentUpdate,
     ConversationKeys,
@@ -15,8 +16,12 @@ __all__ = [
     "ConversationKeys",
     "Counters",
     "MemoryCounters",
+    "Mark",
     "MemoryStateStore",
+    "OutgoingMessage",
+    "Pending",
     "SqlCounters",
+    "SqlOutbox",
     "SqlStateStore",
     "StateStore",
     "create_engine_for",

@@ -117,3 +117,33 @@ def test_killed_while_a_screen_is_half_sent_the_redelivery_sends_only_the_rest(
     assert view["marks"] == [(str(update["update_id"]), 3, False)], "the outbox was cleared"
     assert_no_identity(log, "98761402")
     assert_no_identity(database, "98761402")
+
+
+def test_sigterm_while_the_bot_api_hangs_ends_the_process_and_the_turn_is_not_lost(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    database = tmp_path / "data" / "helpline.db"
+    env = service_env(
+        tmp_path,
+        f"sqlite:///{database}",
+        fake_telegram.url,
+        TELEGRAM_REPLY_IN_WEBHOOK="false",
+        DELIVERY_LEASE_SECONDS="2",
+    )
+    update = updates.text("/start", "es-MX", user_id=98761403)
+    log = tmp_path / "service.log"
+    with running(env, log) as service:
+        fake_telegram.hang("sendMessage", times=100, seconds=300)
+        poster = post_in_background(service.base, fake_telegram, update)
+        fake_telegram.wait_for(lambda f: "sendMessage" in f.attempts, timeout=30)
+        service.process.send_signal(15)  # SIGTERM to the server process
+        service.process.wait(timeout=60)  # bounded shutdown: it ends on its own
+        assert service.process.returncode is not None
+        poster.join(timeout=30)
+    fake_telegram.release()
+    fake_telegram.hangs.clear()
+    assert not fake_telegram.sent()
+    with running(env, log) as service:
+        assert redeliver(service.base, fake_telegram, update) == 200
+    (welcome,) = fake_telegram.sent()
+    assert "no es asesoría legal" in welcome.text, "Telegram's redelivery got the answer out"
