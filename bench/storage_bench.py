@@ -7,8 +7,10 @@ is measured only where a server answers on 127.0.0.1:5432. ``python -m bench.sto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import secrets
+import sqlite3
 import sys
 import tempfile
 import time
@@ -96,11 +98,14 @@ async def _measure(holder: ContentHolder, url: str, backend: str, path: Path | N
         holder, ConversationKeys(b"bench"), states, counters, outbox=SqlOutbox(states, counters)
     )
     empty_ms = await _turns(conversations)
+    if path is not None:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = await _size(conversations, backend, path)
     await _fill(conversations, STORED)
-    if backend == "sqlite":
-        async with sessions() as session:
-            await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    if path is not None:  # fold the write-ahead log into the file before measuring it
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     after = await _size(conversations, backend, path)
     full_ms = await _turns(conversations)
     await engine.dispose()
