@@ -19,6 +19,9 @@ __all__ = ["SHUTDOWN_SECONDS", "app_factory", "serve"]
 SHUTDOWN_SECONDS = 15
 """In-flight turns get this long after SIGTERM; a send never waits longer than its timeouts."""
 KEEP_ALIVE_SECONDS = 5
+WORKER_HEALTHCHECK_SECONDS = 30
+"""uvicorn kills a worker that does not answer its supervisor's ping in this long (default 5 s):
+on a starved machine a busy worker can miss 5 s and be killed with requests in flight."""
 
 
 def app_factory() -> FastAPI:
@@ -46,4 +49,5 @@ def serve(host: str | None = None, port: int | None = None, workers: int = 1) ->
         ws="none",  # no WebSocket routes; uvicorn's WebSocket protocols log client addresses
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
