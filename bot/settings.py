@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     public_url: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_rate_limit: float = Field(
+        default=30.0, ge=0.0, description="Messages per second overall; 0 = no limit."
+    )
+    telegram_timeout_seconds: float = Field(
+        default=10.0, gt=0.0, description="Bot API read/write timeout per request."
+    )
+    telegram_reply_in_webhook: bool = Field(
+        default=True, description="Send an answer's last message in the webhook response."
+    )
+    delivery_lease_seconds: float = Field(
+        default=30.0, gt=0.0, description="How long a worker keeps an answer it is sending."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Shares the send rate limit among workers."
+    )
 
     whatsapp_access_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None

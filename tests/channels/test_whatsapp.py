@@ -105,7 +105,7 @@ CASES = [
     Case("signed body of an unexpected shape", lambda: ODD_SHAPE, sends=0),
     Case(
         "typed number presses that button",
-        lambda: text("1"),
+        lambda: text("2"),  # 1 is the main menu's 🆘 button, 2 is Asylum
         before=(*SPANISH, lambda: text("/menu")),
         contains="El asilo es una protección",
     ),
