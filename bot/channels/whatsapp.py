@@ -13,6 +13,7 @@ profile name, is stored or logged. pywa was evaluated and not used; README says 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -266,6 +267,19 @@ def _channel(request: Request) -> WhatsAppChannel:
     return channel
 
 
+async def _answer_in_order(
+    channel: WhatsAppChannel, runtime: Runtime, messages: list[Inbound]
+) -> bool:
+    """Answer one person's messages of a batch in order; False when one must come again."""
+    for message in messages:
+        try:
+            await channel.answer(runtime, message)
+        except Exception as exc:  # noqa: BLE001 - Meta redelivers after a 5xx
+            log.error("whatsapp message not answered yet: %s", type(exc).__name__)
+            return False
+    return True
+
+
 def whatsapp_router(settings: Settings) -> APIRouter:
     """The webhook routes; mount them only when ``settings.whatsapp_enabled``."""
     router = APIRouter()
@@ -304,12 +318,16 @@ def whatsapp_router(settings: Settings) -> APIRouter:
         except (ValueError, RecursionError):
             return JSONResponse({"error": "not JSON"}, status_code=400)
         inbound = parse_messages(data, channel.graph.phone_number_id)
+        # One person's messages in order; different people at once, so a slow turn or send for
+        # one never delays another's answer in the same batch.
+        people: dict[str, list[Inbound]] = {}
         for message in inbound:
-            try:
-                await channel.answer(runtime, message)
-            except Exception as exc:  # noqa: BLE001 - Meta redelivers after a 5xx
-                log.error("whatsapp message not answered yet: %s", type(exc).__name__)
-                return JSONResponse({"error": "try again"}, status_code=503)
+            people.setdefault(str(message.conversation_id), []).append(message)
+        outcomes = await asyncio.gather(
+            *(_answer_in_order(channel, runtime, messages) for messages in people.values())
+        )
+        if not all(outcomes):
+            return JSONResponse({"error": "try again"}, status_code=503)
         return Response(status_code=200)
 
     return router

@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
-from bot.engine.runner import MAIN, WELCOME
+from bot.engine.runner import MAIN, WELCOME, press
 from bot.settings import REPO_ROOT, Settings
 from tests.support.fake_graph import FakeGraph, GraphCall
 from tests.support.live import serve
@@ -59,8 +59,8 @@ def _target(flows: Flows, payload: str) -> str | None:
         return rest
     if kind != "b":
         return None
-    node, _, index = rest.rpartition(":")
-    return flows.nodes[node].buttons[int(index)].goto
+    pressed = press(flows, payload)
+    return pressed[2] if pressed else None
 
 
 @pytest.mark.parametrize(("lang", "wa_id"), [("es", "5215500001001"), ("en", "5215500001002")])
