@@ -38,6 +38,9 @@ MAIN = "main"
 WELCOME = "welcome"
 EMERGENCY = "emergency"
 HELP = "help"
+_GENERAL = frozenset({MAIN, HELP})
+"""Screens a greeting or a bare "I need help" leads to; a first message like that gets the
+welcome instead, whose first question is whether the person is in danger."""
 MAX_TEXT = 1000
 """Longer typed text is not matched to a topic (it is most likely pasted); danger words in it
 are still checked by the matcher, which bounds its own work."""
@@ -108,7 +111,7 @@ class _Turn:
             return self._choose_language(event.payload.removeprefix("lang:"))
         command = _command_of(event)
         if command == "delete":
-            return self._erase()
+            return self._erase(event.channel)
         if self.state.locale is None:
             self.state.locale = self.localizer.negotiate(event.language_hint)
             if self.state.locale is None and command is None and event.kind == "text":
@@ -128,7 +131,7 @@ class _Turn:
         if event.kind == "button":
             return self._button(event.payload)
         if event.kind == "unsupported":
-            return self._with_current(self._(ui.UNSUPPORTED))
+            return self._unsupported()
         return self._free_text(event.text)
 
     def _command(self, command: str) -> Outcome:
@@ -239,6 +242,9 @@ class _Turn:
         if len(text) > MAX_TEXT:
             return self._with_current(self._(ui.TOO_LONG))
         if found is not None:
+            if first and found.node in _GENERAL:
+                # "hola", "necesito ayuda" from someone new: the welcome asks about danger first.
+                return _offering(self._show(self._first_node(), remember=False), offer)
             if found.node is not None and found.node in self.flows.nodes:
                 return _offering(self._show(found.node), offer)
             choices = [c for c in found.candidates if c in self.flows.nodes]
@@ -365,6 +371,16 @@ class _Turn:
         nav = self._nav_buttons(node)
         return [] if not nav else [Reply("⬇", nav)]
 
+    def _unsupported(self) -> Outcome:
+        """A sticker, photo, voice note or place: one short reply with the current screen's
+        buttons, so the person can go on without reading the whole screen again."""
+        node = self.flows.get(self.state.node)
+        if node is None:
+            return self._with_current(self._(ui.UNSUPPORTED), node_id=self._first_node())
+        _, replies = self._show(node.id, remember=False)
+        buttons = replies[-1].buttons if replies else ()
+        return self.state, [Reply(self._(ui.UNSUPPORTED), buttons)]
+
     def _with_current(self, notice: str, node_id: str | None = None) -> Outcome:
         """A short notice, then the current screen again, so nothing is lost."""
         target = node_id or self.state.node or MAIN
@@ -382,9 +398,10 @@ class _Turn:
             lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
         return "\n".join(lines)
 
-    def _erase(self) -> Outcome:
-        text = self._(ui.ERASED)
-        return None, [Reply(text)]
+    def _erase(self, channel: str) -> Outcome:
+        """Forget everything, and say how to remove the chat from this channel's app too."""
+        parts = (ui.ERASED, ui.erase_advice(channel), ui.START_AGAIN)
+        return None, [Reply(" ".join(self._(part) for part in parts))]
 
 
 def render_node(

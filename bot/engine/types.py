@@ -36,12 +36,15 @@ class Event:
 
     ``language_hint`` is the channel's guess at the person's language (Telegram's
     ``language_code``); it is used only until the person has a language in their state.
+    ``channel`` names where the event came from (``web``, ``telegram``, ``whatsapp``, ``cli``), so
+    advice that depends on the app (how to delete a chat) fits it; ``Conversations`` fills it in.
     """
 
     kind: Literal["text", "button", "unsupported"]
     text: str = ""
     payload: str = ""
     language_hint: str | None = None
+    channel: str = ""
 
     @classmethod
     def typed(cls, text: str, language_hint: str | None = None) -> Event:
