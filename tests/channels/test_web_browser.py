@@ -113,7 +113,22 @@ def expect_answer_on_screen(page: Page, text: str) -> None:
     expect(answer).to_be_focused()
     box = answer.bounding_box()
     assert box is not None
-    assert 0 <= box["y"] < PHONE["height"] / 2, f"the answer starts at y={box['y']}, off the top"
+    assert 0 <= box["y"] < 120, f"the answer starts at y={box['y']}, not at the top of the screen"
+
+
+def contrast(page: Page, locator: Locator, prop: str, against: str) -> float:
+    """WCAG contrast ratio between two computed colours of an element (e.g. border vs. page)."""
+    colours = locator.evaluate(
+        f"e => [getComputedStyle(e)['{prop}'], getComputedStyle(e)['{against}']]"
+    )
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(colours[0]), luminance(colours[1])), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -144,6 +159,12 @@ def test_first_screen_in_spanish(spanish: Page) -> None:
         "placeholder", "Escriba su pregunta"
     )
     expect(spanish.get_by_role("button", name="Enviar")).to_be_visible()
+    box = spanish.get_by_role("textbox")
+    assert contrast(spanish, box, "borderTopColor", "backgroundColor") >= 3
+    assert contrast(spanish, box, "color", "backgroundColor") >= 4.5
+    danger = newest(spanish).get_by_role("button", name="Sí, estoy en peligro")
+    assert contrast(spanish, danger, "borderTopColor", "backgroundColor") >= 3
+    assert contrast(spanish, danger, "color", "backgroundColor") >= 4.5
     assert serious_violations(spanish) == []
 
 
