@@ -206,8 +206,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     user = update.effective_user
     hint = user.language_code if user else None
-    if message.text:
-        event = Event.typed(message.text, language_hint=hint)
+    text = message.text or message.caption  # a photo's caption is read like a message
+    if text:
+        event = Event.typed(text, language_hint=hint)
     else:
         event = Event.unsupported(_media_kind(message), language_hint=hint)
     replies = await _conversations(context).handle(CHANNEL, chat.id, event)
