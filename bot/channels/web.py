@@ -22,7 +22,7 @@ from bot.engine.ui import N_
 from bot.http import BodyTooLarge, read_limited_body, read_limited_form
 from bot.runtime import Runtime
 
-__all__ = ["CHANNEL", "COOKIE", "linkify", "web_router"]
+__all__ = ["CHANNEL", "COOKIE", "linkify", "missing_page", "web_router"]
 
 CHANNEL = "web"
 COOKIE = "helpline_session"
@@ -106,6 +106,20 @@ def _forbidden(request: Request) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def missing_page(request: Request, status: int) -> Response | None:
+    """A kind page instead of JSON when a person's browser opens an address that does not exist;
+    ``None`` for programs (they do not ask for HTML) and for the service's own machine paths."""
+    machine = ("/api/", "/admin", "/telegram/", "/metrics", "/healthz", "/static/")
+    if "text/html" not in request.headers.get("accept", "") or request.url.path.startswith(machine):
+        return None
+    runtime = getattr(request.app.state, "runtime", None)
+    if not isinstance(runtime, Runtime):
+        return None
+    localizer = runtime.content.current.localizer
+    texts = refused_texts(localizer, localizer.negotiate(_hint(request)), missing=True)
+    return TEMPLATES.TemplateResponse(request, "refused.html", {"t": texts}, status_code=status)
 
 
 def _hint(request: Request) -> str | None:

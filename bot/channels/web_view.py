@@ -42,6 +42,8 @@ REFUSED_TEXT = N_(
 )
 REFUSED_DANGER = N_("If you are in danger in the United States or in Mexico, call 911.")
 REFUSED_BACK = N_("Go back to the helpline")
+MISSING_TITLE = N_("This page does not exist")
+MISSING_TEXT = N_("The address may be mistyped or out of date.")
 
 _LINKS = re.compile(
     r"(?P<url>https?://[^\s<>\"')]+[^\s<>\"').,;:])"
@@ -132,13 +134,16 @@ def bubbles(replies: list[Reply], localizer: Localizer, page_lang: str) -> list[
     return out
 
 
-def refused_texts(localizer: Localizer, locale: str | None) -> dict[str, str]:
-    """The words of the kind page shown when a post from another site is refused."""
+def refused_texts(
+    localizer: Localizer, locale: str | None, missing: bool = False
+) -> dict[str, str]:
+    """The words of the kind page shown when a post from another site is refused (or, with
+    ``missing``, when a person opens an address that does not exist)."""
     t = localizer.translator(locale if locale in localizer.locales else localizer.locales[0])
     return {
         **chrome(localizer, t.locale),
-        "heading": t.gettext(REFUSED_TITLE),
-        "text": t.gettext(REFUSED_TEXT),
+        "heading": t.gettext(MISSING_TITLE if missing else REFUSED_TITLE),
+        "text": t.gettext(MISSING_TEXT if missing else REFUSED_TEXT),
         "danger": t.gettext(REFUSED_DANGER),
         "back": t.gettext(REFUSED_BACK),
     }

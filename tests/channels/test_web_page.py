@@ -136,3 +136,14 @@ def test_page_hides_emoji_and_marks_the_english_question(web_app: tuple[str, Set
         menu = browser.post("/chat", data={"payload": "lang:es"}).text
         assert '<span aria-hidden="true">🌐</span> Idioma' in menu
         assert '<h1 id="title">Línea de información sobre protección</h1>' in menu
+
+
+def test_a_mistyped_address_gets_a_kind_page_in_a_browser(client: httpx.Client) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "es-MX"}
+    page = client.get("/no-such-page", headers=browser)
+    assert page.status_code == 404
+    assert "<h1>Esta página no existe</h1>" in page.text
+    assert '<a class="back" href="/">Volver a la línea de ayuda</a>' in page.text
+    program = client.get("/no-such-page")
+    assert program.status_code == 404 and program.json() == {"error": "Not Found"}
+    assert client.get("/api/nothing", headers=browser).json() == {"error": "Not Found"}
