@@ -26,7 +26,15 @@ from tests.support.live import serve
 playwright_sync = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (it is a dev dependency: make test)"
 )
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    Playwright,
+    Route,
+    expect,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,17 +51,23 @@ AXE = "axe_playwright_python"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
+    """One Playwright driver for the module (a second one cannot run in the same thread)."""
+    with playwright_sync.sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
     """One headless Chromium for the module (each test gets its own context: its own cookies)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium); "
             "make test does it where apt-get can"
         )
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +307,7 @@ def test_every_form_post_works_without_javascript(browser: Browser, base_url: st
     page.goto("/")
     tap(page, "Sí, estoy en peligro")
     expect(newest(page)).to_contain_text("llame al 911")
+    expect(newest(page)).to_be_focused()  # the new page puts focus on its answer by itself
     tap(page, "Ya estoy a salvo")
     expect(newest(page)).to_contain_text("¿Sobre qué quiere saber?")
     write(page, "asilo")
@@ -353,4 +368,39 @@ def test_a_post_from_another_site_gets_a_kind_page(browser: Browser, base_url: s
     expect(page.locator("body")).not_to_contain_text("error")
     page.get_by_role("link", name="Volver a la línea de ayuda").click()
     expect(newest(page)).to_contain_text("¿Está en peligro ahora mismo?")
+    context.close()
+
+
+# -- Firefox (Debian's firefox-esr, through WebDriver BiDi) ---------------------------------------
+
+FIREFOX = os.environ.get("FIREFOX") or shutil.which("firefox-esr") or shutil.which("firefox")
+
+
+@pytest.fixture(scope="module")
+def firefox(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Firefox, where Playwright can drive it (its ``moz-firefox`` channel speaks
+    WebDriver BiDi to a stock Firefox; an ESR may lack commands Playwright needs)."""
+    if FIREFOX is None:
+        pytest.skip("no Firefox: apt-get install firefox-esr")
+    browser = playwright.firefox.launch(channel="moz-firefox", executable_path=FIREFOX)
+    try:
+        browser.new_context().close()
+    except playwright_sync.Error as exc:
+        version = browser.version
+        browser.close()
+        reason = str(exc).splitlines()[0]
+        pytest.skip(f"Playwright cannot drive {FIREFOX} {version}: {reason}")
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
+def test_form_posts_work_in_firefox(firefox: Browser, base_url: str, script: bool) -> None:
+    context = phone(firefox, base_url, "es-MX", java_script_enabled=script)
+    page = context.new_page()
+    page.goto("/")
+    tap(page, "Sí, estoy en peligro")
+    expect(newest(page)).to_contain_text("llame al 911")
+    write(page, "asilo")
+    expect(newest(page)).to_contain_text("Información revisada el")
     context.close()
