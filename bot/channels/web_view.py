@@ -112,23 +112,20 @@ def bubbles(replies: list[Reply], localizer: Localizer, page_lang: str) -> list[
 
     Each bubble has ``text``, ``lines`` (``[lang or None, line]``: ``lang`` is set only where a line
     is in another language than the page) and ``buttons`` (``label``, ``payload``, ``url``, and
-    ``lang`` for a language button labelled in its own language).
+    ``lang`` for a language button labelled in its own language or a bubble in another one).
     """
     prompts = _prompts(localizer)
     out: list[dict[str, Any]] = []
     for reply in replies:
         lines = []
         for line in reply.text.split("\n"):
-            lang = prompts.get(line.strip())
+            lang = reply.lang or prompts.get(line.strip())
             lines.append([lang if lang != page_lang else None, line])
         buttons = []
         for b in reply.buttons:
-            code = (
-                (b.payload or "").removeprefix("lang:")
-                if (b.payload or "").startswith("lang:")
-                else ""
-            )
-            lang = code if code in localizer.locales and code != page_lang else None
+            kind, _, code = (b.payload or "").partition(":")
+            lang = code if kind == "lang" and code in localizer.locales else reply.lang
+            lang = lang if lang != page_lang else None
             buttons.append({"label": b.label, "payload": b.payload, "url": b.url, "lang": lang})
         out.append({"text": reply.text, "lines": lines, "buttons": buttons})
     return out

@@ -268,7 +268,8 @@ class _Turn:
             return self._ask_language()
         replies: list[Reply] = []
         for code in self.localizer.locales:
-            replies.extend(render_node(node, self.localizer.translator(code), self.state, [], ()))
+            rendered = render_node(node, self.localizer.translator(code), self.state, [], ())
+            replies.extend(Reply(r.text, r.buttons, lang=code) for r in rendered)
         self.state.node = EMERGENCY
         _, ask = self._ask_language()
         return self.state, [*replies, *ask]

@@ -73,10 +73,16 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message bubble with its buttons, one button per row (easy to tap on a small phone)."""
+    """One message bubble with its buttons, one button per row (easy to tap on a small phone).
+
+    ``lang`` is set when the bubble is in another language than the conversation (the emergency
+    screen in every language, before the person chose one), so a web page can mark it for screen
+    readers; channels that cannot mark a language ignore it.
+    """
 
     text: str
     buttons: tuple[Button, ...] = ()
+    lang: str | None = None
 
 
 class ConversationState(BaseModel):

@@ -147,3 +147,20 @@ def test_a_mistyped_address_gets_a_kind_page_in_a_browser(client: httpx.Client) 
     program = client.get("/no-such-page")
     assert program.status_code == 404 and program.json() == {"error": "Not Found"}
     assert client.get("/api/nothing", headers=browser).json() == {"error": "Not Found"}
+
+
+def test_a_bubble_in_another_language_is_marked_for_screen_readers() -> None:
+    from bot.channels.web_view import bubbles
+    from bot.engine.types import Button, Reply
+    from tests.engine.test_runner import TwoLanguages
+
+    replies = [
+        Reply("Llame al 911."),
+        Reply("Call 911.", (Button("I am safe now", payload="b:emergency:0"),), lang="en"),
+    ]
+    spanish, english = bubbles(replies, TwoLanguages(), "es")
+    assert spanish["lines"] == [[None, "Llame al 911."]]
+    assert english["lines"] == [["en", "Call 911."]]
+    assert english["buttons"][0]["lang"] == "en"
+    (same,) = bubbles(replies[1:], TwoLanguages(), "en")
+    assert same["lines"] == [[None, "Call 911."]], "no mark where the page is in that language"

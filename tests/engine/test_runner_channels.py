@@ -79,3 +79,16 @@ def test_a_real_question_from_someone_new_goes_to_its_topic(flows: Flows) -> Non
     law = Services(matcher=FixedMatcher(Match(node="law", confidence=0.9)))
     state, _ = advance(flows, None, Event.typed("the law", "en"), TwoLanguages(), law)
     assert state is not None and state.node == "law"
+
+
+def test_emergency_in_every_language_says_which_language_each_bubble_is() -> None:
+    from bot.engine import load_flows
+
+    flows = load_flows(TINY).flows
+    emergency = flows.nodes["law"].model_copy(update={"id": "emergency"})
+    with_emergency = Flows(nodes={**flows.nodes, "emergency": emergency}, sources=flows.sources)
+    danger = Services(matcher=FixedMatcher(Match(node=None, confidence=1.0, danger=True)))
+    _, replies = advance(with_emergency, None, Event.typed("!!"), TwoLanguages(), danger)
+    langs = [r.lang for r in replies]
+    assert "es" in langs and "en" in langs
+    assert langs[-1] is None, "the language question itself is in both languages"
