@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test catalogs lint bench clean
+.PHONY: run test catalogs browser lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
@@ -20,7 +20,22 @@ run: catalogs
 	$(BIN)/python -m bot migrate
 	$(BIN)/python -m bot run
 
-test: catalogs
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+# Installed here when missing, as root or with passwordless sudo; otherwise those tests skip.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x "$(CHROMIUM)" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium is missing and there is no apt-get: the browser tests will be skipped"; \
+	  else \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	    echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+	    { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
+	      || echo "could not install Chromium: the browser tests will be skipped"; \
+	  fi; \
+	fi
+
+test: catalogs browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

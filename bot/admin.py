@@ -32,8 +32,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
+from bot.admin_diagram import diagram_body
 from bot.content import ContentHolder
-from bot.diagram import GraphvizMissing, graphviz_available, to_mermaid, to_svg
 from bot.engine.model import Flows
 from bot.settings import Settings
 from bot.store.counters import CounterKey, Counters
@@ -320,21 +320,8 @@ def admin_router(
 
     @router.get("/admin/diagram", response_class=HTMLResponse)
     async def diagram_page(suffix: Admin, source: Parts) -> HTMLResponse:
-        """The flow graph: SVG drawn by Graphviz, or Mermaid text when Graphviz is missing."""
-        flows = source.content.current.flows
-        if graphviz_available():
-            try:
-                svg = await asyncio.to_thread(to_svg, flows)
-            except (GraphvizMissing, RuntimeError, OSError):
-                svg = None
-            if svg is not None:
-                start = svg.find(b"<svg")
-                return _page("Diagram", Markup(svg[start:].decode("utf-8")), suffix)
-        body = _TEMPLATES.from_string(
-            "<p class='note'>Graphviz is not installed on the server, so here is the diagram "
-            "as Mermaid text: paste it into a Mermaid editor, or a Markdown file between "
-            "<code>```mermaid</code> fences.</p><pre>{{ text }}</pre>"
-        ).render(text=to_mermaid(flows))
+        """One diagram per flow file, linked to each other (Graphviz's drawing, or our own)."""
+        body = await asyncio.to_thread(diagram_body, source.content.current.flows)
         return _page("Diagram", Markup(body), suffix)
 
     @router.post("/admin/reload")

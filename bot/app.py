@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.admin import admin_router
 from bot.bodies import BodyDeadline
 from bot.channels.telegram import WEBHOOK_PATH, secret_matches
-from bot.channels.web import RuntimeDep, web_router
+from bot.channels.web import RuntimeDep, missing_page, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
@@ -127,8 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": "invalid request"}, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """Plain JSON errors for unknown paths and methods."""
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Plain JSON errors for unknown paths and methods; a kind page for a person's browser."""
+        if exc.status_code in (404, 405):
+            page = missing_page(request, exc.status_code)
+            if page is not None:
+                return page
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
     return app

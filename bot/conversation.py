@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,12 +41,21 @@ RETRIES = 30
 BACKOFF_SECONDS = 0.005
 
 
+PAGE_VIEW = "nav:here"
+"""The payload a channel sends to show the current screen again (a page reload)."""
+
+
 @dataclass(frozen=True)
 class Answer:
-    """The replies to one event, and the conversation's language after it (for page chrome)."""
+    """The replies to one event, and the language they are written in (for page chrome).
+
+    ``erased`` is true when the event erased the conversation (``/delete``): a channel that shows
+    the past conversation (the web page) clears it too.
+    """
 
     replies: list[Reply]
     locale: str | None
+    erased: bool = False
 
 
 class KeyedLocks:
@@ -96,18 +105,19 @@ class Conversations:
             return outcome.result
         key = self.keys.key(channel, conversation_id)
         content = self.content.current
+        if not event.channel:
+            event = replace(event, channel=channel)
+        Turn = tuple[ConversationState | None, ConversationState | None, list[Reply]]
 
-        async def update(
-            state: ConversationState | None,
-        ) -> tuple[ConversationState | None, tuple[ConversationState | None, list[Reply]]]:
+        async def update(state: ConversationState | None) -> tuple[ConversationState | None, Turn]:
             new_state, replies = advance(
                 content.flows, state, event, content.localizer, content.services
             )
-            return new_state, (new_state, replies)
+            return new_state, (state, new_state, replies)
 
         for attempt in range(RETRIES):
             try:
-                new_state, replies = await self.states.transaction(key, update)
+                old, new_state, replies = await self.states.transaction(key, update)
                 break
             except ConcurrentUpdate:
                 log.info("conversation changed by another worker; retry %d", attempt + 1)
@@ -115,8 +125,13 @@ class Conversations:
         else:
             log.error("conversation kept changing under us; giving up after %d tries", RETRIES)
             raise ConcurrentUpdate("retries exhausted")
-        await self._count(channel, new_state)
-        return Answer(replies, new_state.locale if new_state else None)
+        reload = event.kind == "button" and event.payload == PAGE_VIEW
+        same_screen = old is not None and new_state is not None and old.node == new_state.node
+        if not (reload and same_screen):
+            await self._count(channel, new_state)  # a reload of the same screen is not a turn
+        if new_state is None:
+            return Answer(replies, old.locale if old else None, erased=True)
+        return Answer(replies, new_state.locale)
 
     async def run(
         self,
@@ -139,6 +154,9 @@ class Conversations:
         key = self.keys.key(channel, conversation_id)
         content = self.content.current
         counted: list[CounterKey | None] = [None]
+        if not event.channel:
+            event = replace(event, channel=channel)
+        reload = event.kind == "button" and event.payload == PAGE_VIEW
 
         async def update(
             state: ConversationState | None,
@@ -146,8 +164,14 @@ class Conversations:
             new_state, replies = advance(
                 content.flows, state, event, content.localizer, content.services
             )
-            counted[0] = self._counter_key(channel, new_state)
-            return new_state, Answer(replies, new_state.locale if new_state else None)
+            same_screen = (
+                state is not None and new_state is not None and state.node == new_state.node
+            )
+            # A reload of the same screen is not a turn, so it is not counted again.
+            counted[0] = None if reload and same_screen else self._counter_key(channel, new_state)
+            if new_state is None:
+                return None, Answer(replies, state.locale if state else None, erased=True)
+            return new_state, Answer(replies, new_state.locale)
 
         async with self.locks.hold(key):
             for attempt in range(RETRIES):

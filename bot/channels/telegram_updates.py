@@ -95,6 +95,8 @@ def _message(update_id: int, message: Any, where: str) -> Incoming:
     chat_id, kind = _chat(message, where)
     hint = _user_language(message.get("from"), f"{where}.from")
     text = _str(message.get("text"), f"{where}.text", optional=True)
+    if text is None:  # a photo's caption is read like a message
+        text = _str(message.get("caption"), f"{where}.caption", optional=True)
     if kind != "private":
         return Incoming(update_id)
     if text is not None:

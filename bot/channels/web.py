@@ -8,57 +8,26 @@ script in ``bot/web/static/chat.js`` only makes it feel like a chat and saves re
 from __future__ import annotations
 
 import json
-import re
 import secrets
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from bot.channels.web_view import TEMPLATES, bubbles, chrome, linkify, refused_texts
 from bot.conversation import Answer
 from bot.engine.types import Event, Reply
 from bot.engine.ui import N_
 from bot.http import BodyTooLarge, read_limited_body, read_limited_form
 from bot.runtime import Runtime
 
-__all__ = ["CHANNEL", "COOKIE", "linkify", "web_router"]
+__all__ = ["CHANNEL", "COOKIE", "linkify", "missing_page", "web_router"]
 
 CHANNEL = "web"
 COOKIE = "helpline_session"
 MAX_TEXT = 2000
-TEMPLATES = Jinja2Templates(
-    directory=str(Path(__file__).resolve().parent.parent / "web" / "templates")
-)
-
-PAGE_TITLE = N_("Protection information helpline")
-WRITE_HERE = N_("Write your question")
-SEND = N_("Send")
 BAD_REQUEST = N_("Sorry, I could not read that. Please try again.")
-
-_LINKS = re.compile(
-    r"(?P<url>https?://[^\s<>\"')]+[^\s<>\"').,;:])"
-    r"|(?P<phone>(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])|(?<![\w-])(?:911|988)(?![\w-]))"
-)
-
-
-def linkify(text: str) -> Markup:
-    """Escape text and make web addresses and phone numbers tappable."""
-
-    def replace(match: re.Match[str]) -> str:
-        if match.group("url"):
-            url = match.group("url")
-            return f'<a href="{url}" rel="noopener noreferrer" target="_blank">{url}</a>'
-        phone = match.group("phone")
-        return f'<a href="tel:{phone.replace("-", "")}">{phone}</a>'
-
-    return Markup(_LINKS.sub(replace, str(escape(text))))
-
-
-TEMPLATES.env.filters["linkify"] = linkify
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -97,20 +66,60 @@ def _set_cookie(request: Request, response: Response, token: str) -> None:
 
 
 def _cross_site(request: Request) -> bool:
-    """True for a browser post sent by another site's page (its ``Origin`` is not ours).
+    """True for a browser post sent by another site's page.
 
     SameSite=Lax already keeps our cookie off such posts; refusing them also stops another site
-    from replacing a person's session cookie, which would reset their conversation.
+    from replacing a person's session cookie, which would reset their conversation. The browser's
+    ``Sec-Fetch-Site`` decides when it is sent; otherwise ``Origin`` must be ours. ``Origin: null``
+    (a privacy-minded browser or referrer policy) passes only when ``Sec-Fetch-Site`` vouches for
+    the post (``same-origin``, or ``none``: the person's own action, such as a bookmark).
     """
+    fetch_site = request.headers.get("sec-fetch-site", "").lower()
+    if fetch_site in ("cross-site", "same-site"):
+        return True
     origin = request.headers.get("origin")
     if origin is None:
         return False
+    if origin.strip().lower() == "null":
+        return fetch_site not in ("same-origin", "none")
     ours = {request.headers.get("host", ""), urlsplit(_public_url(request)).netloc} - {""}
     return urlsplit(origin).netloc not in ours
 
 
-def _forbidden() -> JSONResponse:
-    return JSONResponse({"error": "cross-site request refused"}, status_code=403)
+def _forbidden(request: Request) -> Response:
+    """The refusal: a kind page in the browser's language for a person, JSON for the script."""
+    runtime = request.app.state.runtime
+    localizer = runtime.content.current.localizer
+    locale = localizer.negotiate(_hint(request))
+    if request.url.path.startswith("/api/"):
+        text = refused_texts(localizer, locale)
+        message = f"{text['heading']}. {text['text']}"
+        return JSONResponse(
+            {
+                "error": message,
+                "replies": [{"text": message, "lines": [[None, message]], "buttons": []}],
+            },
+            status_code=403,
+        )
+    response = TEMPLATES.TemplateResponse(
+        request, "refused.html", {"t": refused_texts(localizer, locale)}, status_code=403
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def missing_page(request: Request, status: int) -> Response | None:
+    """A kind page instead of JSON when a person's browser opens an address that does not exist;
+    ``None`` for programs (they do not ask for HTML) and for the service's own machine paths."""
+    machine = ("/api/", "/admin", "/telegram/", "/metrics", "/healthz", "/static/")
+    if "text/html" not in request.headers.get("accept", "") or request.url.path.startswith(machine):
+        return None
+    runtime = getattr(request.app.state, "runtime", None)
+    if not isinstance(runtime, Runtime):
+        return None
+    localizer = runtime.content.current.localizer
+    texts = refused_texts(localizer, localizer.negotiate(_hint(request)), missing=True)
+    return TEMPLATES.TemplateResponse(request, "refused.html", {"t": texts}, status_code=status)
 
 
 def _hint(request: Request) -> str | None:
@@ -119,31 +128,19 @@ def _hint(request: Request) -> str | None:
     return first or None
 
 
-def _reply_json(reply: Reply) -> dict[str, Any]:
-    return {
-        "text": reply.text,
-        "buttons": [{"label": b.label, "payload": b.payload, "url": b.url} for b in reply.buttons],
-    }
-
-
-def _chrome(runtime: Runtime, locale: str | None) -> dict[str, str]:
-    localizer = runtime.content.current.localizer
-    t = localizer.translator(locale or localizer.locales[0])
-    return {
-        "lang": t.locale,
-        "title": t.gettext(PAGE_TITLE),
-        "write": t.gettext(WRITE_HERE),
-        "send": t.gettext(SEND),
-    }
-
-
 def _page(
     request: Request, runtime: Runtime, answer: Answer, token: str, status: int = 200
 ) -> HTMLResponse:
+    localizer = runtime.content.current.localizer
+    t = chrome(localizer, answer.locale)
     response = TEMPLATES.TemplateResponse(
         request,
         "chat.html",
-        {"replies": answer.replies, "t": _chrome(runtime, answer.locale), "max_text": MAX_TEXT},
+        {
+            "bubbles": bubbles(answer.replies, localizer, t["lang"]),
+            "t": t,
+            "max_text": MAX_TEXT,
+        },
         status_code=status,
     )
     _set_cookie(request, response, token)
@@ -179,11 +176,16 @@ def web_router() -> APIRouter:
         answer = await runtime.conversations.answer(CHANNEL, token, here)
         return _page(request, runtime, answer, token)
 
+    @router.get("/chat")
+    async def form_page() -> Response:
+        """A reload or bookmark of the form's address: the chat page itself."""
+        return RedirectResponse("/", status_code=303)
+
     @router.post("/chat", response_class=HTMLResponse)
     async def form_post(request: Request, runtime: RuntimeDep) -> Response:
         """The no-JavaScript path: a form button or the text box, answered with a full page."""
         if _cross_site(request):
-            return _forbidden()
+            return _forbidden(request)
         token = _session(request)
         too_large = False
         try:
@@ -198,7 +200,7 @@ def web_router() -> APIRouter:
         answer = await runtime.conversations.answer(CHANNEL, token, event)
         if too_large:
             notice = Reply(_bad_request_text(runtime, request, answer.locale))
-            answer = Answer([notice, *answer.replies], answer.locale)
+            answer = Answer([notice, *answer.replies], answer.locale, answer.erased)
             return _page(request, runtime, answer, token, status=413)
         return _page(request, runtime, answer, token)
 
@@ -206,7 +208,7 @@ def web_router() -> APIRouter:
     async def api_chat(request: Request, runtime: RuntimeDep) -> Response:
         """JSON in (``{"text": ...}`` or ``{"payload": ...}``), replies out."""
         if _cross_site(request):
-            return _forbidden()
+            return _forbidden(request)
         token = _session(request)
         try:
             body = await read_limited_body(request, runtime.settings.max_body_bytes)
@@ -220,8 +222,15 @@ def web_router() -> APIRouter:
         if event is None:
             return _error(runtime, 400, token, request)
         answer = await runtime.conversations.answer(CHANNEL, token, event)
+        localizer = runtime.content.current.localizer
+        t = chrome(localizer, answer.locale)
         response = JSONResponse(
-            {"locale": answer.locale, "replies": [_reply_json(r) for r in answer.replies]}
+            {
+                "locale": t["lang"],
+                "chrome": t,
+                "erased": answer.erased,
+                "replies": bubbles(answer.replies, localizer, t["lang"]),
+            }
         )
         _set_cookie(request, response, token)
         return response
@@ -238,7 +247,11 @@ def _bad_request_text(runtime: Runtime, request: Request, locale: str | None = N
 def _error(runtime: Runtime, status: int, token: str, request: Request) -> JSONResponse:
     message = _bad_request_text(runtime, request)
     response = JSONResponse(
-        {"error": message, "replies": [{"text": message, "buttons": []}]}, status_code=status
+        {
+            "error": message,
+            "replies": [{"text": message, "lines": [[None, message]], "buttons": []}],
+        },
+        status_code=status,
     )
     _set_cookie(request, response, token)
     return response

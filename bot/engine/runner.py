@@ -53,6 +53,9 @@ MAIN = "main"
 WELCOME = "welcome"
 EMERGENCY = "emergency"
 HELP = "help"
+_GENERAL = frozenset({MAIN, HELP})
+"""Screens a greeting or a bare "I need help" leads to; a first message like that gets the
+welcome instead, whose first question is whether the person is in danger."""
 MAX_TEXT = 1000
 """Longer typed text is not matched to a topic (it is most likely pasted); danger words in it
 are still checked by the matcher, which bounds its own work."""
@@ -179,7 +182,7 @@ class _Turn:
         if event.kind == "button":
             return self._button(event.payload)
         if event.kind == "unsupported":
-            return self._with_current(self._(ui.UNSUPPORTED))
+            return self._unsupported()
         return self._free_text(event.text)
 
     def _command(self, command: str) -> Outcome:
@@ -298,6 +301,9 @@ class _Turn:
         if len(text) > MAX_TEXT:
             return self._with_current(self._(ui.TOO_LONG))
         if found is not None:
+            if first and found.node in _GENERAL:
+                # "hola", "necesito ayuda" from someone new: the welcome asks about danger first.
+                return _offering(self._show(self._first_node(), remember=False), offer)
             if found.node is not None and found.node in self.flows.nodes:
                 return _offering(self._show(found.node), offer)
             choices = [c for c in found.candidates if c in self.flows.nodes]
@@ -330,7 +336,8 @@ class _Turn:
             return self._ask_language()
         replies: list[Reply] = []
         for code in self.localizer.locales:
-            replies.extend(render_node(node, self.localizer.translator(code), self.state, [], ()))
+            rendered = render_node(node, self.localizer.translator(code), self.state, [], ())
+            replies.extend(Reply(r.text, r.buttons, lang=code) for r in rendered)
         self.state.node = EMERGENCY
         _, ask = self._ask_language()
         return self.state, [*replies, *ask]
@@ -457,6 +464,16 @@ class _Turn:
         nav = self._nav_buttons(node)
         return [] if not nav else [Reply("⬇", nav)]
 
+    def _unsupported(self) -> Outcome:
+        """A sticker, photo, voice note or place: one short reply with the current screen's
+        buttons, so the person can go on without reading the whole screen again."""
+        node = self.flows.get(self.state.node)
+        if node is None:
+            return self._with_current(self._(ui.UNSUPPORTED), node_id=self._first_node())
+        _, replies = self._show(node.id, remember=False)
+        buttons = replies[-1].buttons if replies else ()
+        return self.state, [Reply(self._(ui.UNSUPPORTED), buttons)]
+
     def _with_current(self, notice: str, node_id: str | None = None) -> Outcome:
         """A short notice, then the current screen again, so nothing is lost."""
         target = node_id or self.state.node or MAIN
@@ -474,10 +491,10 @@ class _Turn:
             lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
         return "\n".join(lines)
 
-    def _erase(self, channel: str = "") -> Outcome:
-        """Forget everything; say how to delete the chat in this app where we know the app."""
-        text = self._(ui.ERASED_BY_CHANNEL.get(channel, ui.ERASED))
-        return None, [Reply(text)]
+    def _erase(self, channel: str) -> Outcome:
+        """Forget everything, and say how to remove the chat from this channel's app too."""
+        parts = (ui.ERASED, ui.erase_advice(channel), ui.START_AGAIN)
+        return None, [Reply(" ".join(self._(part) for part in parts))]
 
 
 def needs_danger_button(node: Node, flows: Flows) -> bool:

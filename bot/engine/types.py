@@ -36,8 +36,9 @@ class Event:
 
     ``language_hint`` is the channel's guess at the person's language (Telegram's
     ``language_code``); it is used only until the person has a language in their state.
-    ``channel`` names the channel for the few words that differ by app (how to delete the chat)
-    and for channels where people answer a menu by typing a button's number; empty for others.
+    ``channel`` names where the event came from (``web``, ``telegram``, ``whatsapp``, ``cli``), so
+    advice that depends on the app (how to delete a chat) fits it, and for channels where people
+    answer a menu by typing a button's number; ``Conversations`` fills it in.
     """
 
     kind: Literal["text", "button", "unsupported"]
@@ -78,10 +79,16 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message bubble with its buttons, one button per row (easy to tap on a small phone)."""
+    """One message bubble with its buttons, one button per row (easy to tap on a small phone).
+
+    ``lang`` is set when the bubble is in another language than the conversation (the emergency
+    screen in every language, before the person chose one), so a web page can mark it for screen
+    readers; channels that cannot mark a language ignore it.
+    """
 
     text: str
     buttons: tuple[Button, ...] = ()
+    lang: str | None = None
 
 
 class ConversationState(BaseModel):

@@ -87,18 +87,20 @@ def test_walk_the_menus_with_buttons_through_the_json_api(client: httpx.Client) 
     assert "ASY-1" in str(sources[0]["text"])
 
 
+def form_buttons(page: str) -> dict[str, str]:
+    """Visible label (emoji included, tags removed) → payload of each form button on a page."""
+    found = re.findall(r'value="([^"]+)"[^>]*>(.*?)</button>', page)
+    return {re.sub(r"<[^>]+>", "", label): value for value, label in found}
+
+
 def test_no_javascript_form_posts_render_the_next_screen(client: httpx.Client) -> None:
     page = client.get("/", headers={"Accept-Language": "es-MX"}).text
-    buttons_on_page = {
-        label: value for value, label in re.findall(r'value="([^"]+)">([^<]+)</button>', page)
-    }
+    buttons_on_page = form_buttons(page)
     assert buttons_on_page["🏠 Menú principal"] == "nav:menu"
+    assert '<span aria-hidden="true">🏠</span> Menú principal</button>' in page
     response = client.post("/chat", data={"payload": buttons_on_page["🏠 Menú principal"]})
     assert response.status_code == 200
-    menu = {
-        label: value
-        for value, label in re.findall(r'value="([^"]+)">([^<]+)</button>', response.text)
-    }
+    menu = form_buttons(response.text)
     assert "Asilo" in menu, "the form post rendered the main menu"
     topic = client.post("/chat", data={"payload": menu["Asilo"]})
     assert "Información revisada el 1 de diciembre de 2026" in topic.text

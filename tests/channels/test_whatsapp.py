@@ -113,7 +113,7 @@ CASES = [
         "/borrar says how to delete the chat in WhatsApp",
         lambda: text("/borrar"),
         before=SPANISH,
-        contains="en WhatsApp, mantenga presionado este chat",
+        contains="borre este chat en WhatsApp",
     ),
     Case(
         "danger comes first, even as the very first message",

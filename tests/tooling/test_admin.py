@@ -199,18 +199,22 @@ async def test_metrics_token_protects_metrics(parts: Parts) -> None:
 async def test_diagram_page_shows_svg_with_graphviz(client: httpx.AsyncClient) -> None:
     page = await client.get("/admin/diagram", headers=BEARER)
     assert page.status_code == 200
-    assert "<svg" in page.text
+    assert '<section id="flow-main">' in page.text
+    assert page.text.count("<svg") == 2, "our narrow drawing and Graphviz's wide one"
+    assert "Graphviz drawing (wide: scroll sideways)" in page.text
     assert "<pre>" not in page.text
 
 
-async def test_diagram_page_falls_back_to_mermaid(
+async def test_diagram_page_draws_without_graphviz_or_any_script(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", "")
     page = await client.get("/admin/diagram", headers=BEARER)
     assert page.status_code == 200
-    assert "<pre>flowchart LR\n" in page.text
-    assert "n_welcome[&#34;welcome&lt;br/&gt;Welcome&#34;]" in page.text
+    assert page.text.count("<svg") == 1 and "<pre>" not in page.text
+    assert "<script" not in page.text and "src=" not in page.text, "nothing from a CDN"
+    assert ">welcome</text>" in page.text and ">Welcome</text>" in page.text
+    assert "Graphviz is not installed on the server" in page.text
 
 
 async def test_reload_swaps_good_content_and_refuses_broken(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,16 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.diagram import GRAPHVIZ_MISSING, GraphvizMissing, to_dot, to_mermaid, to_svg
+from bot.diagram import (
+    GRAPHVIZ_MISSING,
+    GraphvizMissing,
+    file_anchor,
+    flow_files,
+    simple_svg,
+    to_dot,
+    to_mermaid,
+    to_svg,
+)
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 
@@ -98,3 +108,47 @@ def test_diagram_command_without_graphviz(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 1
     assert "Graphviz is not installed; use --format mermaid" in result.output
     assert not (tmp_path / "x.svg").exists()
+
+
+# -- one diagram per flow file ------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[2] / "flows"
+
+
+@pytest.fixture(scope="module")
+def real() -> Flows:
+    return load_flows(REAL).flows
+
+
+def test_every_flow_file_gets_its_own_diagram_linked_to_the_others(real: Flows) -> None:
+    from bot.admin_diagram import diagram_body
+
+    files = flow_files(real)
+    assert next(iter(files)) == "main.yaml" and "asylum.yaml" in files
+    body = diagram_body(real)
+    for name in files:
+        assert f'<section id="{file_anchor(name)}">' in body
+    main = body[body.index('<section id="flow-main">') :]
+    main = main[: main.index("</section>")]
+    assert '<a href="#flow-asylum">' in main, "a screen of another file links to its diagram"
+    asylum = body[body.index('<section id="flow-asylum">') :]
+    assert 'Reached from:\n<a href="#flow-main">main.yaml</a>' in asylum
+
+
+def test_our_drawing_fits_a_phone_and_marks_legal_screens(real: Flows) -> None:
+    for name in flow_files(real):
+        svg = simple_svg(real, name)
+        width = int(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))  # type: ignore[union-attr]
+        assert width <= 400, f"{name}: {width} px wide"
+        assert svg.count("<rect") >= len(flow_files(real)[name])
+    deadline = simple_svg(real, "deadline.yaml")
+    assert 'fill="#fff4d6"' in deadline, "legal screens are shaded"
+    assert "legal, reviewed" in deadline
+    assert 'stroke-dasharray="5 4"' in deadline, "the typed-text step is dashed"
+
+
+def test_per_file_dot_is_top_to_bottom_with_links(real: Flows) -> None:
+    text = to_dot(real, "main.yaml")
+    assert "rankdir=TB" in text
+    assert 'URL="#flow-asylum"' in text
+    assert '"asylum_what"' not in text, "only this file's screens and the ones it leads to"
