@@ -53,9 +53,9 @@ def test_other_channels_keep_numbers_as_text_and_store_no_buttons(content: Conte
 @pytest.mark.parametrize(
     ("channel", "locale", "advice"),
     [
-        ("whatsapp", "es", "en WhatsApp, mantenga presionado este chat"),
-        ("whatsapp", "en", "in WhatsApp, press and hold this chat"),
-        ("telegram", "en", "delete this chat in the app"),
+        ("whatsapp", "es", "borre este chat en WhatsApp: deje presionado el chat"),
+        ("whatsapp", "en", "delete this chat in WhatsApp: press and hold the chat"),
+        ("telegram", "en", "delete this chat: press and hold the chat"),
         ("", "es", "borre este chat en la aplicación"),
     ],
 )
