@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.settings import Settings
-from tests.channels.test_telegram import labels, say
+from tests.channels.test_telegram import _remember_fake, labels, say  # noqa: F401 - autouse fixture
 from tests.support import updates
 from tests.support.fake_telegram import FakeTelegram
 

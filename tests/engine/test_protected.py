@@ -110,7 +110,16 @@ def test_todays_content_keeps_every_protected_part() -> None:
 
 def test_911_changed_to_991_in_the_spanish_emergency_screen_fails(tmp_path: Path) -> None:
     root = content_copy(tmp_path)
-    replace_in_po(root, "911", "991")
+    path = root / PO
+    text = path.read_text(encoding="utf-8")
+    start = text.index('msgid "If you are in danger in the United States, call 911.')
+    end = text.index("\n\n", start)
+    path.write_text(
+        text[:start]
+        + text[start:end].replace("msgstr", "msgstr", 1).replace("llame al 911", "llame al 991", 1)
+        + text[end:],
+        encoding="utf-8",
+    )
     found = errors(root)
     assert found
     problem = found[0]

@@ -46,7 +46,7 @@ def test_media_gets_one_short_reply_with_the_current_buttons(flows: Flows, media
 
 
 def test_media_keeps_a_question_where_it_is(flows: Flows) -> None:
-    state, question = run(flows, [Event.typed("/menu", "en"), Event.pressed("b:main:0")])
+    state, question = run(flows, [Event.typed("/menu", "en"), Event.pressed("b:main:q1")])
     new, replies = advance(flows, state, Event.unsupported("voice"), TwoLanguages())
     assert new is not None and new.node == "q1" and new.history == state.history  # type: ignore[union-attr]
     assert len(replies) == 1 and payloads(replies) == payloads(question)
@@ -55,7 +55,7 @@ def test_media_keeps_a_question_where_it_is(flows: Flows) -> None:
 def test_media_from_someone_new_gets_the_welcome(flows: Flows) -> None:
     state, replies = advance(flows, None, Event.unsupported("sticker", "en-US"), TwoLanguages())
     assert state is not None and state.node == "welcome"
-    assert "b:welcome:0" in payloads(replies)
+    assert "b:welcome:main" in payloads(replies)
 
 
 @pytest.mark.parametrize("general", ["main", "help"])
@@ -70,7 +70,7 @@ def test_a_greeting_or_help_request_from_someone_new_gets_the_welcome(general: s
         with_help, None, Event.typed("hola necesito ayuda"), TwoLanguages(), hello
     )
     assert state is not None and state.node == "welcome" and state.locale == "es"
-    assert "b:welcome:0" in payloads(replies)
+    assert "b:welcome:main" in payloads(replies)
     again, replies = advance(with_help, state, Event.typed("necesito ayuda"), TwoLanguages(), hello)
     assert again is not None and again.node == general, "later, help is the help screen"
 

@@ -127,7 +127,9 @@ def test_the_worked_example_works_step_by_step(project: Path, guide: Path) -> No
     found = validate_content(project / "flows", project / "locales", ["es", "en"], config)
     errors = [p for p in found if p.severity == "error"]
     assert errors, "the new sentences have no Spanish yet"
-    assert all("is not in locales/es/LC_MESSAGES/messages.po yet" in p.message for p in errors)
+    assert all("is not in locales/es/LC_MESSAGES/messages.po yet" in p.message for p in errors), [
+        str(p) for p in errors
+    ]
     assert {p.file for p in errors} == {"flows/court.yaml"}
     # Step 4 and 5: update the translation file, translate; then everything is ready.
     run_cli("i18n", "update", "--root", str(project))
