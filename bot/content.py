@@ -47,21 +47,26 @@ def build_services(
     *,
     legal_aid_warn_days: int = 180,
     legal_aid_hide_days: int = 365,
+    localizer: BabelLocalizer | None = None,
 ) -> Services:
     """The optional engine helpers (free-text matcher, legal-aid directory) for this content.
 
     The directory comes from ``flows_dir / "legal_aid"``; its errors raise ``ContentError`` like
-    flow errors, so a reload with a broken directory keeps the last good content.
+    flow errors, so a reload with a broken directory keeps the last good content. The matcher is
+    trained here (``bot.nlu.matcher``), so every good reload trains it on the new examples; a
+    broken danger or off-topic file raises ``ContentError`` too.
     """
     from bot.directory.service import build_directory
-    from bot.nlu import KeywordMatcher
 
     directory = None
     if flows_dir is not None:
         directory = build_directory(
             flows_dir / "legal_aid", legal_aid_warn_days, legal_aid_hide_days
         )
-    return Services(matcher=KeywordMatcher.from_flows(flows, languages), directory=directory)
+    from bot.nlu.build import build_matcher
+
+    matcher = build_matcher(flows, languages, flows_dir, localizer)
+    return Services(matcher=matcher, directory=directory)
 
 
 def load_content(
@@ -84,6 +89,7 @@ def load_content(
         flows_dir,
         legal_aid_warn_days=legal_aid_warn_days,
         legal_aid_hide_days=legal_aid_hide_days,
+        localizer=localizer,
     )
     return Content(result.flows, localizer, services)
 
