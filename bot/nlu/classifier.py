@@ -68,23 +68,34 @@ def _stemmers() -> tuple[Callable[[str], str], Callable[[str], str]]:
     return spanish.stemWord, english.stemWord
 
 
-@lru_cache(maxsize=20000)
-def _stem_known(word: str) -> str:
+def _both_stems(word: str) -> str:
     spanish, english = _stemmers()
     a, b = spanish(word), english(word)
     return a if a == b else f"{a} {b}"
 
 
-def stem(word: str) -> str:
-    """Both stems of a word ("amenazaron" → "amenaz amenazaron"), or the one when they agree."""
-    return _stem_known(word) if len(word) > 3 else word
+def stem(word: str, known: dict[str, str] | None = None) -> str:
+    """Both stems of a word ("amenazaron" → "amenaz amenazaron"), or the one when they agree.
+
+    ``known`` holds the stems of the training words, computed once; any other word is stemmed
+    each time and not remembered, so no fragment of what someone wrote outlives their message.
+    """
+    if len(word) <= 3:
+        return word
+    if known is not None:
+        found = known.get(word)
+        if found is not None:
+            return found
+    return _both_stems(word)
 
 
-def prepare(words: Sequence[str], config: ClassifierConfig) -> tuple[str, str]:
+def prepare(
+    words: Sequence[str], config: ClassifierConfig, known: dict[str, str] | None = None
+) -> tuple[str, str]:
     """(text for character n-grams, text for word n-grams) from normalised words."""
     plain = " ".join(words)
     if config.stemming == "snowball":
-        return plain, " ".join(stem(w) for w in words)
+        return plain, " ".join(stem(w, known) for w in words)
     return plain, plain
 
 
@@ -113,6 +124,8 @@ class TextClassifier:
         self._intercept = intercept
         self._a = sigmoid[0]
         self._b = sigmoid[1]
+        self._known: dict[str, str] = {}
+        """Stems of the training words."""
         self.sklearn: object | None = None
         """The fitted scikit-learn objects (vectorizers, calibrated model), for tests."""
 
@@ -140,7 +153,8 @@ class TextClassifier:
 
         config = config or ClassifierConfig()
         texts, labels = _at_least(list(texts), list(labels), config.folds)
-        prepared = [prepare(t, config) for t in texts]
+        known = {w: _both_stems(w) for t in texts for w in t if len(w) > 3}
+        prepared = [prepare(t, config, known) for t in texts]
         chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True, lowercase=False
         )
@@ -194,6 +208,7 @@ class TextClassifier:
             intercept,
             sigmoid,
         )
+        classifier._known = known
         if keep_sklearn:
             classifier.sklearn = (chars, words, model)
         return classifier
@@ -202,7 +217,7 @@ class TextClassifier:
 
     def probabilities(self, words: Sequence[str]) -> NDArray[np.float64]:
         """Calibrated probability of each label (in ``labels`` order) for normalised words."""
-        char_text, word_text = prepare(words, self.config)
+        char_text, word_text = prepare(words, self.config, self._known)
         rows: list[int] = []
         values: list[float] = []
         for part, text in enumerate((char_text, word_text)):

@@ -73,13 +73,13 @@ SMALLTALK_WORDS = 6
 class Settings:
     """The matcher's tunable numbers (chosen on the dev set)."""
 
-    confident: float = 0.45
+    confident: float = 0.5
     """A topic with at least this probability is answered outright (when no rival is close)."""
-    candidate: float = 0.15
+    candidate: float = 0.25
     """A topic with at least this probability is offered as a button."""
     margin: float = 0.5
     """A rival topic with more than ``1 - margin`` of the best one's probability is close."""
-    danger: float = 0.5
+    danger: float = 0.8
     """The classifier's emergency probability that raises the alarm on its own."""
     fear_topic: float = 0.55
     """Fear with a topic this likely goes to the topic, not to the danger question."""
