@@ -190,6 +190,16 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _starts_like(word: str, prefix: str) -> bool:
+    """``word`` starts with ``prefix``, or (prefixes of five letters or more) with one typo."""
+    if word.startswith(prefix):
+        return True
+    if len(prefix) < TYPO_MIN or prefix.isdigit() or len(word) < len(prefix) - 1:
+        return False
+    size = len(prefix)
+    return any(OSA.distance(word[:n], prefix) <= 1 for n in (size - 1, size, size + 1))
+
+
 class _WordIndex:
     """Which phrase words a message word matches: exactly, with one typo, or by prefix."""
 
@@ -220,7 +230,7 @@ class _WordIndex:
             for candidate in near:
                 if candidate not in found and OSA.distance(word, candidate) <= 1:
                     found.add(candidate)
-        prefixes = {p for p in self._prefixes.get(word[:2], ()) if word.startswith(p)}
+        prefixes = {p for p in self._prefixes.get(word[:2], ()) if _starts_like(word, p)}
         return found, prefixes
 
 
