@@ -37,7 +37,7 @@ from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
 from bot.nlu.offtopic import OFF_TOPIC, load_offtopic
 from bot.nlu.smalltalk import SmallTalk
-from bot.nlu.stopwords import STOPWORDS
+from bot.nlu.stopwords import ENGLISH, SPANISH, STOPWORDS
 from bot.nlu.topics import topic_map
 
 __all__ = [
@@ -181,6 +181,8 @@ class TextMatcher:
                     corpus[language].extend(items)
         for language, items in (translations or {}).items():
             corpus[language].extend(items)
+        corpus["es"].append(" ".join(sorted(SPANISH)))  # function words tell languages apart
+        corpus["en"].append(" ".join(sorted(ENGLISH)))
         known = [code for code in languages if corpus.get(code)]
         guesser = NgramGuesser({code: corpus[code] for code in known})
         return cls(
@@ -267,6 +269,9 @@ class TextMatcher:
         close = rival > confidence * (1.0 - settings.margin)
         if confidence >= settings.confident and not close:
             return Match(node=self._best_node(words, best), confidence=confidence, language=language)
+        if all(w in STOPWORDS for w in words):
+            # Only little words ("ok", "que es eso"): an answer needs a sure model, never a guess.
+            return Match(node=None, confidence=confidence, language=language)
         offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
         choices = tuple(self._best_node(words, t) for t in offered)
         if len(choices) == 1 and confidence >= settings.confident:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["OFFTOPIC_FILE", "OFF_TOPIC", "OfftopicError", "load_offtopic"]
+__all__ = ["BUILTIN", "OFFTOPIC_FILE", "OFF_TOPIC", "OfftopicError", "load_offtopic"]
 
 OFF_TOPIC = "-"
 """The label of off-topic messages (in the classifier and in the evaluation files)."""
@@ -21,13 +21,30 @@ class OfftopicError(ValueError):
     """The off-topic file cannot be used."""
 
 
+BUILTIN: tuple[str, ...] = (
+    "que hora es",
+    "como esta el clima",
+    "cuentame un chiste",
+    "donde venden comida",
+    "jajaja",
+    "ok",
+    "what time is it",
+    "whats the weather",
+    "tell me a joke",
+    "where can i buy food",
+    "lol",
+    "okay",
+)
+"""Used when the flows have no off-topic file, so the classifier always has this class."""
+
+
 def load_offtopic(flows_dir: Path | None) -> list[str]:
-    """Every off-topic example in ``flows_dir / OFFTOPIC_FILE`` (none without the file)."""
+    """Every off-topic example in ``flows_dir / OFFTOPIC_FILE`` (``BUILTIN`` without it)."""
     if flows_dir is None:
-        return []
+        return list(BUILTIN)
     path = flows_dir / OFFTOPIC_FILE
     if not path.is_file():
-        return []
+        return list(BUILTIN)
     import yaml
 
     try:
