@@ -95,7 +95,10 @@ class LinguaGuesser:
     """``lingua-language-detector`` limited to the enabled languages (for comparison only)."""
 
     def __init__(self, languages: Sequence[str], strong: float = 0.85) -> None:
-        from lingua import IsoCode639_1, LanguageDetectorBuilder
+        from lingua import (  # type: ignore[import-not-found,unused-ignore]
+            IsoCode639_1,
+            LanguageDetectorBuilder,
+        )
 
         codes = [IsoCode639_1.from_str(code) for code in languages]
         self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
