@@ -88,12 +88,19 @@ def validate(
         Path | None,
         typer.Argument(help="Folder with flows/ and locales/ (default: the configured ones)."),
     ] = None,
+    before: Annotated[
+        Path | None,
+        typer.Option(
+            "--before",
+            help="The flows/ folder now in service: warn about buttons the change re-routes.",
+        ),
+    ] = None,
 ) -> None:
     """Check the content and print every problem as file:line: node "id": message."""
     import datetime as dt
 
     from bot.engine.loader import load_flows
-    from bot.engine.validate import ValidationConfig, validate_content
+    from bot.engine.validate import ValidationConfig, rerouted_buttons, validate_content
 
     settings = get_settings()
     flows_dir = content_dir / "flows" if content_dir else settings.flows_dir
@@ -107,6 +114,9 @@ def validate(
         min_coverage=settings.language_min_coverage,
     )
     problems = validate_content(flows_dir, locales_dir, settings.language_list, config)
+    if before is not None:
+        old = load_flows(before).flows
+        problems = sorted({*problems, *rerouted_buttons(old, load_flows(flows_dir).flows)})
     for problem in problems:
         typer.echo(str(problem))
     errors = sum(1 for p in problems if p.severity == "error")
@@ -170,7 +180,7 @@ app.command("readability")(readability_command)
 
 def main() -> None:
     """Entry point for ``python -m bot`` and the ``helpline`` script."""
-    app(prog_name="python -m bot")
+    app(prog_name="./helpline")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import bot.actions  # noqa: F401 - registers the built-in actions
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.types import Services
-from bot.engine.validate import ValidationConfig, validate_content
+from bot.engine.validate import ValidationConfig, rerouted_buttons, validate_content
 from bot.errors import ContentError
 from bot.i18n.catalogs import DEFAULT_MIN_COVERAGE, BabelLocalizer, load_localizer
 
@@ -161,6 +161,7 @@ class ContentHolder:
             errors = self.check()
             if errors:
                 raise ContentError(f"{len(errors)} content error(s)", errors)
+            previous = self.current
             self.current = load_content(
                 self.flows_dir,
                 self.locales_dir,
@@ -174,6 +175,8 @@ class ContentHolder:
                 log.error("  %s", problem)
             return exc.problems
         log.info("content reloaded: %d nodes", len(self.current.flows.nodes))
+        for problem in rerouted_buttons(previous.flows, self.current.flows):
+            log.warning("  %s", problem)
         for listener in self.listeners:
             listener(self.current)
         return []

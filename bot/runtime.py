@@ -64,7 +64,7 @@ class Runtime:
         try:
             content = ContentHolder.from_settings(settings)
         except ContentError as exc:
-            log.error("the content has errors; fix them and start again (python -m bot validate):")
+            log.error("the content has errors; fix them and start again (./helpline validate):")
             for problem in exc.problems:
                 log.error("  %s", problem)
             raise

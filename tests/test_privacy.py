@@ -61,11 +61,11 @@ def test_no_identity_in_any_table_file_or_log(
     caplog.set_level(logging.DEBUG)
     script = [
         updates.text("/start", "es-MX"),
-        updates.button("b:welcome:0"),
+        updates.button("b:welcome:emergency"),
         updates.text(TYPED, "es-MX"),
         updates.contact("es-MX"),
         updates.button("nav:menu"),
-        updates.button("b:main:0"),
+        updates.button("b:main:asylum"),
         updates.sticker(),
         updates.edited("Hernández", "es-MX"),
         updates.button("b:vanished:1"),

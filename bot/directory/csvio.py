@@ -37,8 +37,8 @@ _NO = {"false", "no", "n", "0"}
 
 HEADER = """\
 # Legal-aid directory: organizations that give free or low-cost legal help.
-# Edit this file, then check it:  python -m bot providers validate
-# (or keep it in a spreadsheet:   python -m bot providers export / import).
+# Edit this file, then check it:  ./helpline providers validate
+# (or keep it in a spreadsheet:   ./helpline providers export / import).
 #
 # Use ONLY organizations and details confirmed in a source (../shared/content/legal-aid-sources.md
 # for the first entries). Never guess: leave a phone "" and a yes/no field null when not confirmed.

@@ -6,8 +6,9 @@ all of them at once, each pointing at a file and line. Callers decide whether a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -31,6 +32,8 @@ class Problem:
     node: str
     message: str
     severity: Severity = "error"
+    unreadable: bool = field(default=False, compare=False)
+    """The whole file could not be read, so checks that need its content would only mislead."""
 
     def __str__(self) -> str:
         where = f'node "{self.node}": ' if self.node else ""
@@ -50,9 +53,16 @@ class LoadResult:
         """Problems that would break the helpline for people."""
         return [p for p in self.problems if p.severity == "error"]
 
+    @property
+    def unreadable(self) -> list[Problem]:
+        """Files that could not be read at all; they must be fixed before anything else."""
+        return [p for p in self.problems if p.unreadable]
+
 
 class _LineDict(dict[str, Any]):
     line: int = 0
+    key_lines: dict[str, int]
+    """The line of each key, so an error in a plain value (a date, a label) points at its line."""
 
 
 class _LineList(list[Any]):
@@ -60,17 +70,37 @@ class _LineList(list[Any]):
     lines: tuple[int, ...] = ()
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader whose mappings and lists know the line they start on (1-based)."""
+    """A safe YAML loader whose mappings and lists know the line they start on (1-based).
+
+    It reads booleans as YAML 1.2 does (only ``true`` and ``false``), so a button labelled
+    ``No``, ``Yes``, ``On`` or ``Off`` stays text and editors never have to quote it.
+    """
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_LineLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
     loader.flatten_mapping(node)
     result = _LineDict()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         result[key] = loader.construct_object(value_node, deep=True)
+        if isinstance(key, str):
+            result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
@@ -93,6 +123,10 @@ def _line_at(data: Any, loc: Iterable[int | str], default: int) -> int:
     """Follow a pydantic error location into the raw YAML to find the closest line."""
     line = _line_of(data, default)
     for part in loc:
+        if isinstance(part, str) and isinstance(data, _LineDict):
+            line = data.key_lines.get(part, line)
+        elif isinstance(part, int) and isinstance(data, _LineList) and part < len(data.lines):
+            line = data.lines[part]
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
@@ -109,7 +143,57 @@ def _explain(error: Any) -> str:
         return f'unknown field "{error["loc"][-1]}" (check the spelling; see CONTENT.md for fields)'
     if kind == "missing":
         return f'the field "{loc}" is required'
+    if kind.startswith(("date_", "datetime_")):
+        return (
+            f'the date in "{loc}" ({error.get("input")!r}) must be written year-month-day, '
+            "for example 2026-11-23 for 23 November 2026"
+        )
+    if kind == "string_type":
+        return (
+            f'field "{loc}" must be text, but it reads as {error.get("input")!r}; '
+            'put it in quotes, for example "911"'
+        )
     return f'field "{loc}": {error["msg"]}'
+
+
+def explain_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line and plain words for a YAML syntax error, for the slips editors make most."""
+    problem = exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    context_line = exc.context_mark.line + 1 if exc.context_mark else line
+    if "\\t" in problem:
+        return line, (
+            "this line has a tab character; YAML needs spaces for indentation. Replace the tab "
+            "with spaces (most editors can convert tabs to spaces)"
+        )
+    if "could not find expected ':'" in problem:
+        return context_line, (
+            'this line is missing a colon (:) after the field name, as in "title: Welcome" '
+            'or "- label: Yes"'
+        )
+    if "mapping values are not allowed" in problem:
+        return line, (
+            "YAML did not expect a colon (:) here. Either this line is indented with more or "
+            "fewer spaces than the fields around it, or the line just above is missing the "
+            'colon after its field name, or a text that contains ": " must be put in quotes'
+        )
+    if "while scanning a quoted scalar" in (exc.context or ""):
+        return context_line, "a quote opened on this line is never closed; add the closing quote"
+    if "found '<scalar>'" in problem:
+        return line, (
+            "there is more text after a closing quote. When a text starts with a quote, put the "
+            "whole text in quotes, for example note: 'He said \"yes\" and left'"
+        )
+    if "block mapping start" in problem or "block end" in problem:
+        return line, (
+            "this line is indented differently from the lines around it; line up the fields of "
+            "one item with the same number of spaces"
+        )
+    return (
+        line,
+        f"YAML syntax error: {problem or 'the YAML cannot be read'} (check indentation and quotes)",
+    )
 
 
 def _attach_origins(model: BaseModel, raw: Any, file: str) -> None:
@@ -143,16 +227,12 @@ def parse_flow_file(
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        why = exc.problem or "the YAML cannot be read"
-        return (
-            [],
-            [],
-            [Problem(name, line, "", f"YAML syntax error: {why} (check indentation and quotes)")],
-        )
+        line, why = explain_yaml_error(exc)
+        why += " (the other checks run once this file can be read)"
+        return [], [], [Problem(name, line, "", why, unreadable=True)]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        return [], [], [Problem(name, 1, "", f"the file cannot be read as YAML text: {exc}")]
+        why = f"the file cannot be read as YAML text: {exc}"
+        return [], [], [Problem(name, 1, "", why, unreadable=True)]
     if raw is None:
         return [], [], []
     if not isinstance(raw, dict):
@@ -230,7 +310,10 @@ def load_flows(flows_dir: Path, root: Path | None = None) -> LoadResult:
                 continue
             sources[source.id] = source
     flows = Flows(nodes=nodes, sources=sources)
-    problems.extend(check_links(flows))
+    if not any(problem.unreadable for problem in problems):
+        # A file that cannot be read would make every link into it look broken: those follow-on
+        # errors, in files the editor never touched, would hide the one real mistake.
+        problems.extend(check_links(flows))
     return LoadResult(flows=flows, problems=sorted(problems))
 
 

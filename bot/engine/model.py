@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 __all__ = [
+    "BUTTON_ID_PATTERN",
     "NODE_ID_PATTERN",
     "Button",
     "Condition",
@@ -61,13 +62,30 @@ class Message(_Content):
     when: Condition | None = None
 
 
+BUTTON_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,59}$")
+"""Button ids travel inside button payloads, so they are short and plain too."""
+
+
 class Button(_Content):
-    """A button that goes to another node and may store an answer on the way."""
+    """A button that goes to another node and may store an answer on the way.
+
+    Its ``key`` (an explicit ``id``, or else the screen it opens plus the answer it stores) is what
+    the button sends back when pressed, so reordering buttons never changes what an old button,
+    still in someone's chat, opens.
+    """
 
     label: str
     goto: str
     set: dict[str, str] = Field(default_factory=dict)
     when: Condition | None = None
+    id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The stable name this button is pressed by: ``id``, or ``goto[.answer values]``."""
+        if self.id:
+            return self.id
+        return ".".join([self.goto, *self.set.values()])
 
 
 class InputSpec(_Content):

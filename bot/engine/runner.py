@@ -4,7 +4,8 @@ Pure: no I/O, no channel types, no clock. The same function serves Telegram, the
 terminal simulator. A returned state of ``None`` means "forget this conversation" (``/delete``).
 
 Button payloads are short strings that fit Telegram's 64-byte ``callback_data``:
-``b:<node>:<index>`` a content button, ``a:<node>:<arg>`` an action's own button,
+``b:<node>:<button key>`` a content button (the key names what it opens, never its position:
+see ``Button.key`` and ``press``), ``a:<node>:<arg>`` an action's own button,
 ``src:<node>`` the sources of a node, ``g:<node>`` go to a node (free-text suggestions),
 ``lang:<code>``, ``nav:back``, ``nav:menu`` and ``nav:here`` (show the current screen again, for a
 page reload).
@@ -17,6 +18,7 @@ import logging
 
 from bot.engine import ui
 from bot.engine.actions import ACTIONS, ActionContext, ActionResult
+from bot.engine.model import Button as ContentButton
 from bot.engine.model import Condition, Flows, Node
 from bot.engine.types import (
     HISTORY_LIMIT,
@@ -30,7 +32,17 @@ from bot.engine.types import (
     Translator,
 )
 
-__all__ = ["EMERGENCY", "MAIN", "MAX_TEXT", "WELCOME", "advance", "matches", "render_node"]
+__all__ = [
+    "EMERGENCY",
+    "MAIN",
+    "MAX_TEXT",
+    "WELCOME",
+    "advance",
+    "button_payload",
+    "matches",
+    "press",
+    "render_node",
+]
 
 log = logging.getLogger(__name__)
 
@@ -189,19 +201,16 @@ class _Turn:
                 return self._stale()
             return self.state, [Reply(self._sources(node), self._nav_buttons(node))]
         if kind == "b":
-            node_id, _, index_text = rest.rpartition(":")
-            node = self.flows.get(node_id)
-            if node is None or not index_text.isdigit():
+            pressed = press(self.flows, payload)
+            if pressed is None:
                 return self._stale()
-            index = int(index_text)
-            if index >= len(node.buttons):
-                return self._stale()
-            button = node.buttons[index]
-            if not matches(button.when, self.state.answers):
-                return self._stale()  # a button this person was never shown
-            self.state.answers.update(button.set)
+            node, button, target = pressed
+            if button is not None:
+                if not matches(button.when, self.state.answers):
+                    return self._stale()  # a button this person was never shown
+                self.state.answers.update(button.set)
             self.state.node = node.id
-            return self._show(button.goto)
+            return self._show(target)
         if kind == "a":
             node_id, _, argument = rest.partition(":")
             node = self.flows.get(node_id)
@@ -401,8 +410,8 @@ def render_node(
     replies = [Reply(text) for text in texts]
     replies.extend(extra)
     buttons = [
-        Button(t.gettext(b.label), payload=f"b:{node.id}:{i}")
-        for i, b in enumerate(node.buttons)
+        Button(t.gettext(b.label), payload=button_payload(node, b))
+        for b in node.buttons
         if matches(b.when, state.answers)
     ]
     if node.legal and node.reviewed is not None:
@@ -417,6 +426,32 @@ def render_node(
     last = replies[-1]
     replies[-1] = Reply(last.text, (*last.buttons, *buttons))
     return replies
+
+
+def button_payload(node: Node, button: ContentButton) -> str:
+    """What a content button sends back when pressed: its screen and its stable key."""
+    return f"b:{node.id}:{button.key}"
+
+
+def press(flows: Flows, payload: str) -> tuple[Node, ContentButton | None, str] | None:
+    """The screen, button and target a ``b:`` payload stands for, or ``None`` when it is stale.
+
+    A key no button has any more still opens the screen it names, when that screen exists: an
+    editor changed the button (its target or its answer), and the old button in a person's chat
+    keeps its old meaning instead of opening something else. Positional payloads from before
+    stable keys (``b:main:3``) are stale: positions change when editors reorder buttons.
+    """
+    node_id, _, key = payload.removeprefix("b:").partition(":")
+    node = flows.get(node_id)
+    if node is None or not key or key.isdigit():
+        return None
+    for button in node.buttons:
+        if button.key == key:
+            return node, button, button.goto
+    target = key.split(".", 1)[0]
+    if target in flows.nodes:
+        return node, None, target
+    return None
 
 
 def _offering(outcome: Outcome, offer: Button | None) -> Outcome:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -28,8 +29,9 @@ from babel.messages.pofile import PoFileError, read_po
 
 from bot.engine.actions import ACTIONS
 from bot.engine.loader import Problem, Severity, load_flows
-from bot.engine.model import Flows, Node
-from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME
+from bot.engine.model import BUTTON_ID_PATTERN, Flows, Node
+from bot.engine.protected import VARIANTS_FILE, compare_protected, load_variants
+from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME, button_payload, press
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
     DOMAIN,
@@ -46,6 +48,7 @@ __all__ = [
     "TELEGRAM_MAX_TEXT",
     "ValidationConfig",
     "check_flows",
+    "rerouted_buttons",
     "translatable_strings",
     "validate_content",
 ]
@@ -92,6 +95,8 @@ def validate_content(
 ) -> list[Problem]:
     """Every problem in the flows and catalogs, sorted by file and line."""
     result = load_flows(flows_dir)
+    if result.unreadable:
+        return result.unreadable
     problems = list(result.problems)
     broken = bool(result.errors)
     problems.extend(check_flows(result.flows, config, reachability=not broken))
@@ -122,6 +127,7 @@ def check_flows(flows: Flows, config: ValidationConfig, reachability: bool = Tru
         problems.extend(_dead_end(node))
         problems.extend(_sizes(node))
         problems.extend(_callback_data(node))
+        problems.extend(_button_keys(node))
         problems.extend(_legal(node, flows, config))
         problems.extend(_actions(node, known_actions))
     return problems
@@ -278,11 +284,73 @@ def _automatic_buttons(node: Node) -> list[str]:
     return added
 
 
+def _button_keys(node: Node) -> list[Problem]:
+    """Each button is pressed by a key of its own, so an old button never opens another screen."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    file, line = _where(node)
+    for button in node.buttons:
+        where = button.origin.line if button.origin else line
+        if button.id is not None and not BUTTON_ID_PATTERN.match(button.id):
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    node.id,
+                    f'the button id "{button.id}" may use only lowercase letters, digits, _ . and '
+                    "- (60 at most)",
+                )
+            )
+        if button.key in seen:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    node.id,
+                    f'the buttons "{seen[button.key]}" and "{button.label}" open the same screen '
+                    f'with the same answer, so they cannot be told apart; give one an "id:" '
+                    "(a short name of your choice)",
+                )
+            )
+        seen.setdefault(button.key, button.label)
+    return problems
+
+
+def rerouted_buttons(old: Flows, new: Flows) -> list[Problem]:
+    """Warnings for buttons that would open a different screen than before when pressed.
+
+    People keep old buttons in their chats for as long as their conversation lives: a button
+    pressed after the change must still open what it said. Only a button with an explicit ``id``
+    can be re-routed (a derived key names its screen); this finds it before people meet it.
+    """
+    problems: list[Problem] = []
+    for node in old.nodes.values():
+        for button in node.buttons:
+            payload = button_payload(node, button)
+            now = press(new, payload)
+            if now is None or now[2] == button.goto:
+                continue
+            new_node = new.nodes[node.id]
+            file, line = _where(new_node)
+            if now[1] is not None and now[1].origin:
+                line = now[1].origin.line
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    node.id,
+                    f'the button "{button.label}" (id "{button.key}") opened "{button.goto}" and '
+                    f'would now open "{now[2]}" for people who still have it in their chat; if '
+                    'this is a different button, give it a new "id:"',
+                    "warning",
+                )
+            )
+    return problems
+
+
 def _callback_data(node: Node) -> list[Problem]:
     """Button payloads (forms in ``bot.engine.runner``) must fit Telegram's 64 bytes."""
-    payloads = [f"g:{node.id}"]
-    if node.buttons:
-        payloads.append(f"b:{node.id}:{len(node.buttons) - 1}")
+    payloads = [f"g:{node.id}", *(button_payload(node, b) for b in node.buttons)]
     if node.legal:
         payloads.append(f"src:{node.id}")
     if node.action:
@@ -297,8 +365,9 @@ def _callback_data(node: Node) -> list[Problem]:
             file,
             line,
             node.id,
-            f'the node id is too long for Telegram buttons: "{longest}" is {size} bytes and the '
-            f"limit is {CALLBACK_MAX_BYTES}; use a shorter id (40 plain letters at most)",
+            f'a button of this screen is too long for Telegram: "{longest}" is {size} bytes and '
+            f"the limit is {CALLBACK_MAX_BYTES}; use a shorter screen id"
+            + (', or give the button a short "id:"' if longest.startswith("b:") else ""),
         )
     ]
 
@@ -510,6 +579,19 @@ def _check_catalogs(
     base = locales_dir.parent
     paths = catalog_paths(locales_dir)
     problems: list[Problem] = []
+    try:
+        variants = load_variants(locales_dir)
+    except (yaml.YAMLError, OSError, KeyError, TypeError, AttributeError) as exc:
+        variants = {}
+        problems.append(
+            Problem(
+                _display(locales_dir / VARIANTS_FILE, base),
+                1,
+                "",
+                "this list of allowed local variants cannot be read; each entry needs "
+                f'"english:" and "translation:" under its language code ({exc})',
+            )
+        )
     checks: list[tuple[str, Severity]] = []
     for code in dict.fromkeys(languages):
         if code == SOURCE_LANGUAGE:
@@ -522,7 +604,7 @@ def _check_catalogs(
                     1,
                     "",
                     f"LANGUAGES lists {_language_name(code)} ({code}) but this catalog does not "
-                    f'exist; create it with "python -m bot i18n add {code}"',
+                    f'exist; create it with "./helpline i18n add {code}"',
                 )
             )
             continue
@@ -549,7 +631,11 @@ def _check_catalogs(
         # A new language in the menu falls back to English where it is incomplete: not an error.
         checks.append((code, "warning"))
     for code, severity in checks:
-        problems.extend(_check_catalog(texts, paths[code], code, base, severity, obsolete))
+        problems.extend(
+            _check_catalog(
+                texts, paths[code], code, base, severity, obsolete, variants.get(code, {})
+            )
+        )
     return problems
 
 
@@ -570,7 +656,13 @@ def _read_catalog(path: Path, code: str, display: str) -> Catalog | Problem:
 
 
 def _check_catalog(
-    texts: list[_Text], path: Path, code: str, base: Path, severity: Severity, obsolete: bool
+    texts: list[_Text],
+    path: Path,
+    code: str,
+    base: Path,
+    severity: Severity,
+    obsolete: bool,
+    variants: Mapping[str, str],
 ) -> list[Problem]:
     display = _display(path, base)
     catalog = _read_catalog(path, code, display)
@@ -589,7 +681,7 @@ def _check_catalog(
                     text.file,
                     text.line,
                     text.node,
-                    f'"{_short(msgid)}" is not in {display} yet; run "python -m bot i18n update", '
+                    f'"{_short(msgid)}" is not in {display} yet; run "./helpline i18n update", '
                     f"then translate it to {language} there",
                     severity,
                 )
@@ -621,7 +713,9 @@ def _check_catalog(
                 )
             )
             continue
-        problems.extend(_check_translation(text, translation, display, entry.lineno or 1, language))
+        problems.extend(
+            _check_translation(text, translation, display, entry.lineno or 1, language, variants)
+        )
         problems.extend(_babel_checks(text, entry, catalog, display, language))
     if obsolete:
         for entry in catalog:
@@ -636,7 +730,7 @@ def _check_catalog(
                     entry.lineno or 1,
                     node,
                     "this entry translates English text that no longer exists "
-                    f'("{_short(entry.id)}"); run "python -m bot i18n update" to retire it',
+                    f'("{_short(entry.id)}"); run "./helpline i18n update" to retire it',
                     "warning",
                 )
             )
@@ -644,9 +738,35 @@ def _check_catalog(
 
 
 def _check_translation(
-    text: _Text, translation: str, display: str, line: int, language: str
+    text: _Text,
+    translation: str,
+    display: str,
+    line: int,
+    language: str,
+    variants: Mapping[str, str],
 ) -> list[Problem]:
     problems: list[Problem] = []
+    changed = compare_protected(text.msgid, translation, variants)
+    if changed:
+        what = "; ".join(
+            part
+            for part in (
+                f"missing in {language}: {', '.join(changed.missing)}" if changed.missing else "",
+                f"not in the English: {', '.join(changed.added)}" if changed.added else "",
+            )
+            if part
+        )
+        problems.append(
+            Problem(
+                display,
+                line,
+                text.node,
+                f"the {language} translation must keep every number, link, e-mail, form number "
+                f'and fact id of the English exactly ({what}). English: "{text.msgid}" '
+                f'{language}: "{translation}". Correct the translation; if the difference is on '
+                f"purpose (a local number or page), list it in locales/{VARIANTS_FILE}",
+            )
+        )
     english, translated = _placeholders(text.msgid), _placeholders(translation)
     if english != translated:
         problems.append(

@@ -3,8 +3,10 @@
 Each command runs Babel's own command line (the ``pybabel`` frontend) with this project's
 options, so translators get exactly what ``pybabel`` would do and nothing is re-implemented:
 ``extract`` collects every flow and interface string into ``locales/messages.pot`` (mapping in
-``babel.cfg``), ``update`` brings each ``.po`` up to date without guessing (no fuzzy matching, so
-a changed English text is never paired with an old translation), ``compile`` writes the ``.mo``
+``babel.cfg``); ``update`` brings each ``.po`` up to date and, when an English text changed, keeps
+the old translation as a *fuzzy* suggestion with the old English beside it, so the translator
+edits it instead of starting over (a fuzzy entry never reaches people: ``compile`` leaves it out
+and the validator asks to check it); ``compile`` writes the ``.mo``
 files, ``add`` starts a new language. ``stats`` reads the catalogs and prints their coverage.
 """
 
@@ -106,7 +108,7 @@ def _extract(root: Path) -> None:
 
 def _update(root: Path) -> None:
     if not catalog_paths(root / "locales"):
-        typer.echo("no language catalogs yet; add one with: python -m bot i18n add LANG")
+        typer.echo("no language catalogs yet; add one with: ./helpline i18n add LANG")
         return
     args = [
         "update",
@@ -114,7 +116,7 @@ def _update(root: Path) -> None:
         "-d", "locales",
         "-D", DOMAIN,
         "--no-wrap",
-        "--no-fuzzy-matching",
+        "--previous",  # a fuzzy entry shows the old English too (#| msgid), to compare
     ]  # fmt: skip
     _check(pybabel(args, root, quiet=True), "update")
 
@@ -177,7 +179,7 @@ def add(
     target = folder / "locales" / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     if target.exists():
         typer.echo(
-            f"{target} already exists; to bring it up to date run: python -m bot i18n update",
+            f"{target} already exists; to bring it up to date run: ./helpline i18n update",
             err=True,
         )
         raise typer.Exit(1)
@@ -203,7 +205,7 @@ def _print_stats(locales_dir: Path) -> None:
     settings = get_settings()
     paths = catalog_paths(locales_dir)
     if not paths:
-        typer.echo("no language catalogs yet; add one with: python -m bot i18n add LANG")
+        typer.echo("no language catalogs yet; add one with: ./helpline i18n add LANG")
         return
     menu = enabled_languages(locales_dir, settings.language_list, settings.language_min_coverage)
     pending = _template_ids(locales_dir / POT)

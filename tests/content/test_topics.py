@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 import bot.actions  # noqa: F401 - registers the built-in actions that other nodes use
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows, Node
-from bot.engine.runner import advance
+from bot.engine.runner import advance, press
 from bot.engine.types import Button, ConversationState, Event, Reply, Services
 from bot.i18n.catalogs import BabelLocalizer, load_localizer
 
@@ -106,7 +106,8 @@ class Chat:
                 for button in self.buttons
                 if button.payload is not None
                 and button.payload.startswith(f"b:{node.id}:")
-                and node.buttons[int(button.payload.rsplit(":", 1)[1])].goto == target
+                and (pressed := press(self.flows, button.payload)) is not None
+                and pressed[2] == target
             ),
             None,
         )

@@ -83,16 +83,18 @@ def test_no_hint_asks_in_every_language_without_choosing(flows: Flows) -> None:
 
 def test_answers_drive_conditional_messages_and_buttons(flows: Flows) -> None:
     state, replies = run(
-        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:0"), Event.pressed("b:q1:0")]
+        flows,
+        [Event.typed("/menu", "en"), Event.pressed("b:main:q1"), Event.pressed("b:q1:result.yes")],
     )
     assert state is not None and state.answers == {"officials": "yes"}
     assert texts(replies) == ["Ask a lawyer about CAT.", "Ask a lawyer about asylum."]
-    assert "b:result:0" in payloads(replies)
+    assert "b:result:law" in payloads(replies)
     state, replies = run(
-        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:0"), Event.pressed("b:q1:1")]
+        flows,
+        [Event.typed("/menu", "en"), Event.pressed("b:main:q1"), Event.pressed("b:q1:result.no")],
     )
     assert texts(replies) == ["Ask a lawyer about asylum."]
-    assert "b:result:0" not in payloads(replies)
+    assert "b:result:law" not in payloads(replies)
 
 
 def test_hidden_button_cannot_be_pressed_by_payload(flows: Flows) -> None:
@@ -100,23 +102,23 @@ def test_hidden_button_cannot_be_pressed_by_payload(flows: Flows) -> None:
         flows,
         [
             Event.typed("/menu", "en"),
-            Event.pressed("b:main:0"),
-            Event.pressed("b:q1:1"),
-            Event.pressed("b:result:0"),
+            Event.pressed("b:main:q1"),
+            Event.pressed("b:q1:result.no"),
+            Event.pressed("b:result:law"),
         ],
     )
     assert replies[0].text.startswith("That button is from an older screen")
 
 
 def test_legal_node_has_disclaimer_date_and_sources(flows: Flows) -> None:
-    _state, replies = run(flows, [Event.typed("/menu", "en"), Event.pressed("b:main:1")])
+    _state, replies = run(flows, [Event.typed("/menu", "en"), Event.pressed("b:main:law")])
     assert texts(replies) == [
         "A legal fact.",
         "This is general information, not legal advice. Information reviewed on 2026-01-31.",
     ]
     assert payloads(replies) == ["src:law", "nav:back", "nav:menu"]
     _, replies = run(
-        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:1"), Event.pressed("src:law")]
+        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:law"), Event.pressed("src:law")]
     )
     assert "X-1: A fact. (Act §1)" in replies[0].text
 
@@ -126,14 +128,14 @@ def test_back_goes_back_and_main_clears_history(flows: Flows) -> None:
         flows,
         [
             Event.typed("/menu", "en"),
-            Event.pressed("b:main:0"),
-            Event.pressed("b:q1:0"),
+            Event.pressed("b:main:q1"),
+            Event.pressed("b:q1:result.yes"),
             Event.pressed("nav:back"),
         ],
     )
     assert state is not None and state.node == "q1"
     state, _ = run(
-        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:0"), Event.pressed("nav:menu")]
+        flows, [Event.typed("/menu", "en"), Event.pressed("b:main:q1"), Event.pressed("nav:menu")]
     )
     assert state is not None and state.history == []
 
@@ -145,7 +147,18 @@ def test_delete_returns_no_state(flows: Flows) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["b:nowhere:0", "b:main:99", "b:main:x", "src:nowhere", "g:nowhere", "zzz", "", "a:main:1"],
+    [
+        "b:nowhere:0",
+        "b:main:99",
+        "b:main:0",
+        "b:main:x",
+        "b:main:",
+        "src:nowhere",
+        "g:nowhere",
+        "zzz",
+        "",
+        "a:main:1",
+    ],
 )
 def test_stale_or_forged_payloads_start_over_kindly(flows: Flows, payload: str) -> None:
     state, replies = run(flows, [Event.typed("/menu", "en"), Event.pressed(payload)])
@@ -155,9 +168,9 @@ def test_stale_or_forged_payloads_start_over_kindly(flows: Flows, payload: str) 
 
 def test_unsupported_and_gibberish_repeat_the_current_screen(flows: Flows) -> None:
     _, replies = run(flows, [Event.typed("/menu", "en"), Event.unsupported("sticker")])
-    assert replies[0].text.startswith("I can only read text") and "b:main:0" in payloads(replies)
+    assert replies[0].text.startswith("I can only read text") and "b:main:q1" in payloads(replies)
     _, replies = run(flows, [Event.typed("/menu", "en"), Event.typed("qwzx")])
-    assert replies[0].text.startswith("Sorry, I did not understand") and "b:main:0" in payloads(
+    assert replies[0].text.startswith("Sorry, I did not understand") and "b:main:q1" in payloads(
         replies
     )
 
@@ -185,7 +198,7 @@ def test_matcher_routes_danger_first_then_nodes_then_candidates(flows: Flows) ->
 
 def test_the_engine_does_not_mutate_the_state_it_was_given(flows: Flows) -> None:
     state = ConversationState(locale="en", node="main")
-    new, _ = advance(flows, state, Event.pressed("b:main:0"), TwoLanguages())
+    new, _ = advance(flows, state, Event.pressed("b:main:q1"), TwoLanguages())
     assert state.node == "main" and new is not None and new.node == "q1"
 
 

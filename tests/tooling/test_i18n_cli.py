@@ -1,25 +1,22 @@
-"""``python -m bot i18n ...`` on a temporary copy of the project (flows, locales, babel.cfg, bot/).
+"""``./helpline i18n ...`` on a temporary copy of the project (flows, locales, babel.cfg, bot/).
 
 The commands run Babel's own frontend, so these tests check what an editor sees: the template
-has every flow and interface string, updating keeps translators' work and never guesses (no
-fuzzy entries), compiling yields a catalog gettext reads, and a new language joins the menu
+has every flow and interface string, updating keeps translators' work (and keeps the old
+translation of changed English as an unchecked fuzzy suggestion), compiling yields a catalog gettext reads, and a new language joins the menu
 only once it is translated enough.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po, write_po
 from babel.support import Translations
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.i18n.catalogs import catalog_coverage, load_localizer
-from bot.settings import REPO_ROOT, get_settings
+from tests.support.project import run_cli
 
 NEW_NODE = """
   - id: tooling_test_node
@@ -29,27 +26,9 @@ NEW_NODE = """
 """
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the project's content and code, and settings that use the default languages."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copytree(REPO_ROOT / "flows", root / "flows")
-    shutil.copytree(REPO_ROOT / "locales", root / "locales", ignore=shutil.ignore_patterns("*.mo"))
-    shutil.copytree(REPO_ROOT / "bot", root / "bot", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO_ROOT / "babel.cfg", root / "babel.cfg")
-    monkeypatch.setenv("LANGUAGES", "es,en")
-    monkeypatch.delenv("LANGUAGE_MIN_COVERAGE", raising=False)
-    get_settings.cache_clear()
-    yield root
-    get_settings.cache_clear()
-
-
 def i18n(root: Path, *args: str) -> str:
     """Run one i18n command on the copy; fail the test with its output when it fails."""
-    result = CliRunner().invoke(app, ["i18n", *args, "--root", str(root)])
-    assert result.exit_code == 0, result.output
-    return result.output
+    return run_cli("i18n", *args, "--root", str(root))
 
 
 def read(path: Path, locale: str | None = None) -> dict[str, object]:
@@ -94,7 +73,10 @@ def test_update_adds_new_strings_and_keeps_translations(project: Path) -> None:
     ]
 
 
-def test_update_never_pairs_changed_english_with_an_old_translation(project: Path) -> None:
+def test_update_keeps_the_old_translation_of_changed_english_as_a_fuzzy_suggestion(
+    project: Path,
+) -> None:
+    """The translator edits the old Spanish instead of starting over; people never see it."""
     path = project / "flows" / "main.yaml"
     text = path.read_text(encoding="utf-8")
     assert "    title: Main menu\n" in text
@@ -105,8 +87,13 @@ def test_update_never_pairs_changed_english_with_an_old_translation(project: Pat
     i18n(project, "update")
     after = read(project / "locales" / "es" / "LC_MESSAGES" / "messages.po", "es")
     changed = after["Main menu of topics"]
-    assert changed.string == ""  # type: ignore[attr-defined]
-    assert not changed.fuzzy  # type: ignore[attr-defined]
+    assert changed.string == "Menú principal"  # type: ignore[attr-defined]
+    assert changed.fuzzy  # type: ignore[attr-defined]
+    po_text = (project / "locales" / "es" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    assert '#| msgid "Main menu"\nmsgid "Main menu of topics"' in po_text  # the old English
+    i18n(project, "compile")
+    translations = Translations.load(str(project / "locales"), ["es"], "messages")
+    assert translations.gettext("Main menu of topics") == "Main menu of topics"
 
 
 def test_compile_writes_a_catalog_gettext_reads(project: Path) -> None:

@@ -96,14 +96,17 @@ def test_the_valid_fixture_with_a_complete_spanish_catalog_has_no_problem(tmp_pa
 
 def test_yaml_syntax_error_names_the_line() -> None:
     assert problems_of(BROKEN / "yaml_syntax") == [
-        "flows/main.yaml:20: YAML syntax error: mapping values are not allowed here (check indentation and quotes)"
+        "flows/main.yaml:20: YAML did not expect a colon (:) here. Either this line is indented "
+        "with more or fewer spaces than the fields around it, or the line just above is missing "
+        'the colon after its field name, or a text that contains ": " must be put in quotes '
+        "(the other checks run once this file can be read)"
     ]
 
 
 def test_unknown_field_is_named() -> None:
     assert problems_of(BROKEN / "unknown_field") == [
         'flows/main.yaml:15: node "main": button "Asylum" goes to unknown node "asylum"',
-        'flows/main.yaml:18: node "asylum": unknown field "titel" (check the spelling; see CONTENT.md for fields)',
+        'flows/main.yaml:20: node "asylum": unknown field "titel" (check the spelling; see CONTENT.md for fields)',
     ]
 
 
@@ -199,9 +202,12 @@ def test_too_many_buttons_counts_the_automatic_ones() -> None:
 def test_callback_data_over_64_bytes() -> None:
     long_id = "a" * 61
     assert problems_of(BROKEN / "callback_data") == [
+        f'flows/main.yaml:10: node "main": a button of this screen is too long for Telegram: '
+        f'"b:main:{long_id}" is 68 bytes and the limit is 64; use a shorter screen id, or give the '
+        'button a short "id:"',
+        f'flows/main.yaml:18: node "{long_id}": a button of this screen is too long for Telegram: '
+        f'"src:{long_id}" is 65 bytes and the limit is 64; use a shorter screen id',
         f'flows/main.yaml:18: node "{long_id}": a node id uses only lowercase letters, digits and _ (40 at most)',
-        f'flows/main.yaml:18: node "{long_id}": the node id is too long for Telegram buttons: '
-        f'"src:{long_id}" is 65 bytes and the limit is 64; use a shorter id (40 plain letters at most)',
     ]
 
 
@@ -260,7 +266,7 @@ def test_missing_translation_points_at_the_english_string(tmp_path: Path) -> Non
     root = copy_content(VALID, tmp_path)
     write_catalog(root, drop=frozenset({"Choose a topic."}))
     assert problems_of(root, ["es", "en"]) == [
-        f'flows/main.yaml:13: node "main": "Choose a topic." is not in {PO} yet; run "python -m bot '
+        f'flows/main.yaml:13: node "main": "Choose a topic." is not in {PO} yet; run "./helpline '
         'i18n update", then translate it to Spanish there'
     ]
 
@@ -300,7 +306,7 @@ def test_obsolete_entry_points_at_the_po_line(tmp_path: Path) -> None:
     line = po_line(po, "An old sentence nobody uses.")
     assert problems_of(root, ["es", "en"]) == [
         f'{PO}:{line}: warning: node "gone": this entry translates English text that no longer exists '
-        '("An old sentence nobody uses."); run "python -m bot i18n update" to retire it'
+        '("An old sentence nobody uses."); run "./helpline i18n update" to retire it'
     ]
 
 
@@ -354,7 +360,7 @@ def test_configured_language_without_a_catalog(tmp_path: Path) -> None:
     root = copy_content(VALID, tmp_path)
     assert problems_of(root, ["es", "en"]) == [
         "locales/es/LC_MESSAGES/messages.po:1: LANGUAGES lists Spanish (es) but this catalog does not "
-        'exist; create it with "python -m bot i18n add es"'
+        'exist; create it with "./helpline i18n add es"'
     ]
 
 
