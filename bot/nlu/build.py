@@ -11,11 +11,15 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.engine.loader import Problem
 from bot.engine.model import Flows
 from bot.engine.types import Localizer
 from bot.errors import ContentError
+
+if TYPE_CHECKING:
+    from bot.nlu.matcher import TextMatcher
 
 __all__ = ["build_matcher"]
 
@@ -27,7 +31,7 @@ def build_matcher(
     languages: Sequence[str],
     flows_dir: Path | None = None,
     localizer: Localizer | None = None,
-) -> object:
+) -> TextMatcher:
     """The trained ``TextMatcher`` for this content (see ``bot.nlu.matcher``)."""
     from bot.nlu.danger import PatternError
     from bot.nlu.matcher import TextMatcher, catalog_texts
@@ -44,7 +48,9 @@ def build_matcher(
         problem = Problem(file, int(line) if line.isdigit() else 1, "", exc.message)
         raise ContentError("the danger phrases cannot be used", [problem]) from exc
     except OfftopicError as exc:
-        raise ContentError("the off-topic examples cannot be used", [Problem("", 1, "", str(exc))]) from exc
+        raise ContentError(
+            "the off-topic examples cannot be used", [Problem("", 1, "", str(exc))]
+        ) from exc
     log.info(
         "matcher ready: %d labels, %.0f ms",
         len(matcher.classifier.labels),

@@ -25,7 +25,13 @@ from bot.nlu.normalize import normalize
 from bot.nlu.stopwords import STOPWORDS
 from bot.nlu.topics import topic_map
 
-__all__ = ["MIN_EXAMPLES", "example_problems", "keyword_problems", "nlu_file_problems", "nlu_problems"]
+__all__ = [
+    "MIN_EXAMPLES",
+    "example_problems",
+    "keyword_problems",
+    "nlu_file_problems",
+    "nlu_problems",
+]
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -200,7 +206,7 @@ def nlu_file_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
                         _warning(
                             node,
                             f'example "{example}" sets off the danger phrase "{hit.phrase}" '
-                            f'({hit.category}, {DANGER_FILE}): people who write this get the '
+                            f"({hit.category}, {DANGER_FILE}): people who write this get the "
                             "emergency screen; make the phrase more precise or drop the example",
                         )
                     )

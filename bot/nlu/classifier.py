@@ -195,8 +195,10 @@ class TextClassifier:
             coef = np.hstack([-coef, coef])
             intercept = np.array([-intercept[0], intercept[0]])
             a, b = sigmoid[0][-1], sigmoid[1][-1]
-            sigmoid = np.array([[a, a], [-b, b]], dtype=np.float64) if calibrated else np.array(
-                [[-1.0, -1.0], [0.0, 0.0]]
+            sigmoid = (
+                np.array([[a, a], [-b, b]], dtype=np.float64)
+                if calibrated
+                else np.array([[-1.0, -1.0], [0.0, 0.0]])
             )
         classifier = cls(
             classes,

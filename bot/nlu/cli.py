@@ -62,7 +62,7 @@ def nlu_eval_command(
         bool, typer.Option(help="Also list the held-out misses (never while tuning).")
     ] = False,
 ) -> None:
-    """Print dev and held-out figures: top-1, offered, danger, false alarms, off-topic, confusions."""
+    """Print dev and held-out figures: top-1, offered, danger, false alarms, confusions."""
     from bot.nlu.report import full_report
 
     typer.echo(full_report(file, held_file, show_misses=not quiet, show_held=held))

@@ -306,14 +306,12 @@ class DangerDetector:
         for category in patterns.categories:
             for texts in patterns.phrases.get(category.id, {}).values():
                 compiled.extend(compile_phrase(t, category.id) for t in texts)
-        for category_id, texts in BUILTIN.items():
+        for category_id, floor in BUILTIN.items():
             self.categories.setdefault(category_id, Category(category_id, category_id))
-            compiled.extend(compile_phrase(t, category_id) for t in texts)
+            compiled.extend(compile_phrase(t, category_id) for t in floor)
         self._phrases = _PhraseSet(compiled)
         self._quiet = {
-            name: _PhraseSet(
-                [compile_phrase(t, name) for texts in by_lang.values() for t in texts]
-            )
+            name: _PhraseSet([compile_phrase(t, name) for texts in by_lang.values() for t in texts])
             for name, by_lang in patterns.quiet.items()
         }
         self._now = _PhraseSet(
@@ -396,7 +394,7 @@ def load_patterns(flows_dir: Path) -> DangerPatterns:
         return DangerPatterns()
     import yaml
 
-    from bot.engine.loader import _LineLoader, _line_of
+    from bot.engine.loader import _line_of, _LineLoader
 
     display = str(DANGER_FILE)
     try:

@@ -245,7 +245,9 @@ def format_report(
     for name, part in parts:
         met = part.meets_targets()
         missed = [k for k, ok in met.items() if not ok]
-        lines.append(f"  {name}: " + ("all targets met" if not missed else "missed: " + ", ".join(missed)))
+        lines.append(
+            f"  {name}: " + ("all targets met" if not missed else "missed: " + ", ".join(missed))
+        )
         if part.skipped:
             labels = ", ".join(f"{k} ({v})" for k, v in sorted(part.skipped.items()))
             lines.append(

@@ -35,7 +35,7 @@ from bot.engine.model import Flows
 from bot.engine.types import Match
 from bot.nlu.danger import DangerDetector
 from bot.nlu.fuzzy import best_matches, find_phrase
-from bot.nlu.language import LanguageGuesser
+from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
 from bot.nlu.smalltalk import SmallTalk
 from bot.nlu.stopwords import STOPWORDS
@@ -151,7 +151,13 @@ class FuzzyMatcher:
             if all(w in STOPWORDS for w in phrase.words) and phrase.node not in whole[phrase.text]:
                 whole[phrase.text].append(phrase.node)
         self._whole = {text: tuple(nodes) for text, nodes in whole.items()}
-        self.guesser = LanguageGuesser(self.languages, vocabulary_by_language)
+        self.guesser = NgramGuesser(
+            {
+                c: sorted(vocabulary_by_language[c])
+                for c in self.languages
+                if c in vocabulary_by_language
+            }
+        )
         self._known: dict[str, dict[str, float]] = {}
 
     @classmethod

@@ -45,7 +45,10 @@ class NgramGuesser:
     def __init__(self, texts: Mapping[str, Iterable[str]], margin: float = 0.25) -> None:
         self.languages = [code for code in texts]
         self.margin = margin
-        counts = {code: Counter(_grams(tokens(" ".join(items), expand=False))) for code, items in texts.items()}
+        counts = {
+            code: Counter(_grams(tokens(" ".join(items), expand=False)))
+            for code, items in texts.items()
+        }
         vocabulary = set().union(*counts.values()) if counts else set()
         size = len(vocabulary) + 1
         self._log: dict[str, dict[str, float]] = {}

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
-from bot.nlu.classifier import ClassifierConfig, TextClassifier, train_cached
+from bot.nlu.classifier import ClassifierConfig, TextClassifier, stem, train_cached
 from bot.nlu.danger import EMERGENCY, DangerDetector
+from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
 from bot.nlu.offtopic import OFF_TOPIC, load_offtopic
@@ -73,9 +74,9 @@ SMALLTALK_WORDS = 6
 class Settings:
     """The matcher's tunable numbers (chosen on the dev set)."""
 
-    confident: float = 0.5
+    confident: float = 0.7
     """A topic with at least this probability is answered outright (when no rival is close)."""
-    candidate: float = 0.25
+    candidate: float = 0.2
     """A topic with at least this probability is offered as a button."""
     margin: float = 0.5
     """A rival topic with more than ``1 - margin`` of the best one's probability is close."""
@@ -83,7 +84,13 @@ class Settings:
     """The classifier's emergency probability that raises the alarm on its own."""
     fear_topic: float = 0.55
     """Fear with a topic this likely goes to the topic, not to the danger question."""
+    known: float = 0.34
+    """Share of a message's meaningful words the screens' training text must know (as written
+    or by stem) before anything less than a confident answer is offered: "quien gano el
+    partido" shares letters with many screens but not one word."""
     max_candidates: int = 3
+    second_opinion: bool = True
+    """Ask the fuzzy keyword matcher before offering buttons when the classifier is unsure."""
 
 
 def training_data(flows: Flows, offtopic: Iterable[str] = ()) -> tuple[list[list[str]], list[str]]:
@@ -113,7 +120,11 @@ def catalog_texts(flows: Flows, localizer: Localizer) -> dict[str, list[str]]:
         dict.fromkeys(
             text
             for node in flows.nodes.values()
-            for text in (node.title, *(m.text for m in node.messages), *(b.label for b in node.buttons))
+            for text in (
+                node.title,
+                *(m.text for m in node.messages),
+                *(b.label for b in node.buttons),
+            )
         )
     )
     texts: dict[str, list[str]] = {}
@@ -152,6 +163,10 @@ class TextMatcher:
         self.nodes = set(nodes)
         self.settings = settings or Settings()
         self._screen_topics = [self.topics.get(label, label) for label in screens.labels]
+        self.fuzzy: FuzzyMatcher | None = None
+        """The fuzzy keyword matcher, asked only when the classifier is unsure."""
+        self.vocabulary: set[str] = set()
+        """Words (and their stems) of the screens' training text, off-topic left out."""
 
     @classmethod
     def from_flows(
@@ -179,13 +194,13 @@ class TextMatcher:
             for source in (node.examples, node.keywords):
                 for language, items in source.items():
                     corpus[language].extend(items)
-        for language, items in (translations or {}).items():
-            corpus[language].extend(items)
+        for language, strings in (translations or {}).items():
+            corpus[language].extend(strings)
         corpus["es"].append(" ".join(sorted(SPANISH)))  # function words tell languages apart
         corpus["en"].append(" ".join(sorted(ENGLISH)))
         known = [code for code in languages if corpus.get(code)]
         guesser = NgramGuesser({code: corpus[code] for code in known})
-        return cls(
+        matcher = cls(
             classifier,
             screens,
             topics,
@@ -195,6 +210,14 @@ class TextMatcher:
             flows.nodes,
             settings,
         )
+        if settings is None or settings.second_opinion:
+            matcher.fuzzy = FuzzyMatcher.from_flows(flows, languages)
+        for text, label in zip(texts, labels, strict=True):
+            if label != OFF_TOPIC:
+                for word in text:
+                    matcher.vocabulary.add(word)
+                    matcher.vocabulary.update(stem(word).split())
+        return matcher
 
     # -- the Matcher protocol -------------------------------------------------------------------
 
@@ -222,6 +245,18 @@ class TextMatcher:
                 return Match(node=target, confidence=1.0, language=language)
         return self._decide(words, ranked, language)
 
+    def known_share(self, words: Sequence[str]) -> float:
+        """Share of the meaningful words of ``words`` known to the screens' training text."""
+        content = [w for w in words if w not in STOPWORDS and not w.isdigit()]
+        if not content:
+            return 1.0
+        known = sum(
+            1
+            for w in content
+            if w in self.vocabulary or any(s in self.vocabulary for s in stem(w).split())
+        )
+        return known / len(content)
+
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
         nothing the classifier is sure of ("tengo miedo, no se que hacer")."""
@@ -241,7 +276,7 @@ class TextMatcher:
         """Topics (``-`` for off-topic) with their calibrated probability, best first."""
         return self._topics(self.classifier.probabilities(words))
 
-    def _topics(self, proba: Sequence[float]) -> list[tuple[str, float]]:
+    def _topics(self, proba: Iterable[float]) -> list[tuple[str, float]]:
         pairs = [(label, float(p)) for label, p in zip(self.classifier.labels, proba, strict=True)]
         return sorted(pairs, key=lambda item: -item[1])
 
@@ -249,7 +284,9 @@ class TextMatcher:
         """The most likely screen of ``topic``."""
         scores = self.screens.probabilities(words)
         best, best_p = topic, -1.0
-        for label, label_topic, p in zip(self.screens.labels, self._screen_topics, scores, strict=True):
+        for label, label_topic, p in zip(
+            self.screens.labels, self._screen_topics, scores, strict=True
+        ):
             if label_topic == topic and p > best_p and label in self.nodes:
                 best, best_p = label, float(p)
         return best
@@ -265,12 +302,21 @@ class TextMatcher:
         best, confidence = topics[0]
         if off >= confidence or confidence < settings.candidate:
             return Match(node=None, confidence=confidence, language=language)
+        share = self.known_share(words)
+        if share == 0.0:  # not one word any screen uses ("xd", "k", "quien gano el partido")
+            return Match(node=None, confidence=confidence, language=language)
         rival = topics[1][1] if len(topics) > 1 else 0.0
         close = rival > confidence * (1.0 - settings.margin)
         if confidence >= settings.confident and not close:
-            return Match(node=self._best_node(words, best), confidence=confidence, language=language)
-        if all(w in STOPWORDS for w in words):
-            # Only little words ("ok", "que es eso"): an answer needs a sure model, never a guess.
+            return Match(
+                node=self._best_node(words, best), confidence=confidence, language=language
+            )
+        if self.fuzzy is not None and not self.fuzzy.rank(words):
+            # Unsure, and no keyword of any screen resembles a word here: say so (measured on
+            # the dev set, this second opinion halves off-topic false matches).
+            return Match(node=None, confidence=confidence, language=language)
+        if all(w in STOPWORDS for w in words) or share < settings.known:
+            # Only little words ("ok"), or words no screen uses: a sure model, or nothing.
             return Match(node=None, confidence=confidence, language=language)
         offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
         choices = tuple(self._best_node(words, t) for t in offered)

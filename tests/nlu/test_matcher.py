@@ -43,7 +43,12 @@ def test_the_best_guess(matcher: TextMatcher, text: str, topic: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "node"),
-    [("hola", "main"), ("muchas gracias!", "main"), ("thank you so much", "main"), ("ayuda", "help")],
+    [
+        ("hola", "main"),
+        ("muchas gracias!", "main"),
+        ("thank you so much", "main"),
+        ("ayuda", "help"),
+    ],
 )
 def test_small_talk(matcher: TextMatcher, text: str, node: str) -> None:
     assert matcher.match(text, "es").node == node
@@ -88,7 +93,12 @@ def test_fast_probabilities_equal_scikit_learn() -> None:
 def _tiny() -> Flows:
     nodes = [
         Node(id="main", title="main", buttons=[Button(label="a", goto="asylum")]),
-        Node(id="asylum", title="a", keywords={"es": ["asilo"]}, buttons=[Button(label="s", goto="story")]),
+        Node(
+            id="asylum",
+            title="a",
+            keywords={"es": ["asilo"]},
+            buttons=[Button(label="s", goto="story")],
+        ),
         Node(id="story", title="s", examples={"es": ["mi historia"]}),
         Node(id="legal_aid_texas", title="t", keywords={"es": ["texas"]}),
         Node(id="legal_aid", title="l", keywords={"es": ["abogado"]}),
