@@ -217,9 +217,16 @@ class TextClassifier:
 
     # -- prediction -----------------------------------------------------------------------------
 
-    def probabilities(self, words: Sequence[str]) -> NDArray[np.float64]:
-        """Calibrated probability of each label (in ``labels`` order) for normalised words."""
-        char_text, word_text = prepare(words, self.config, self._known)
+    def prepare(self, words: Sequence[str]) -> tuple[str, str]:
+        """The two texts the features are read from (stemming done once per message)."""
+        return prepare(words, self.config, self._known)
+
+    def probabilities(
+        self, words: Sequence[str], prepared: tuple[str, str] | None = None
+    ) -> NDArray[np.float64]:
+        """Calibrated probability of each label (in ``labels`` order) for normalised words;
+        ``prepared`` (from ``prepare``, with the same configuration) saves stemming again."""
+        char_text, word_text = prepared or prepare(words, self.config, self._known)
         rows: list[int] = []
         values: list[float] = []
         for part, text in enumerate((char_text, word_text)):

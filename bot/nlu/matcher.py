@@ -231,8 +231,8 @@ class TextMatcher:
         hit = self.danger.find(scanned)
         if hit is not None and not hit.alone:
             return self._alarm(hit.goto, language)
-        proba = self.classifier.probabilities(words)
-        ranked = self._topics(proba)
+        prepared = self.classifier.prepare(words)
+        ranked = self._topics(self.classifier.probabilities(words, prepared))
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if emergency >= self.settings.danger and not self.danger.quiet(scanned):
             return self._alarm(EMERGENCY, language)
@@ -243,19 +243,18 @@ class TextMatcher:
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
                 return Match(node=target, confidence=1.0, language=language)
-        return self._decide(words, ranked, language)
+        return self._decide(words, prepared, ranked, language)
 
     def known_share(self, words: Sequence[str]) -> float:
         """Share of the meaningful words of ``words`` known to the screens' training text."""
         content = [w for w in words if w not in STOPWORDS and not w.isdigit()]
         if not content:
             return 1.0
-        known = sum(
-            1
-            for w in content
-            if w in self.vocabulary or any(s in self.vocabulary for s in stem(w).split())
-        )
+        known = sum(1 for w in content if w in self.vocabulary or self._stem_known(w))
         return known / len(content)
+
+    def _stem_known(self, word: str) -> bool:
+        return any(s in self.vocabulary for s in stem(word, self.classifier._known).split())
 
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
@@ -280,9 +279,8 @@ class TextMatcher:
         pairs = [(label, float(p)) for label, p in zip(self.classifier.labels, proba, strict=True)]
         return sorted(pairs, key=lambda item: -item[1])
 
-    def _best_node(self, words: Sequence[str], topic: str) -> str:
-        """The most likely screen of ``topic``."""
-        scores = self.screens.probabilities(words)
+    def _best_node(self, scores: Sequence[float], topic: str) -> str:
+        """The most likely screen of ``topic`` by the screen model's ``scores``."""
         best, best_p = topic, -1.0
         for label, label_topic, p in zip(
             self.screens.labels, self._screen_topics, scores, strict=True
@@ -292,9 +290,15 @@ class TextMatcher:
         return best
 
     def _decide(
-        self, words: Sequence[str], ranked: list[tuple[str, float]], language: str | None
+        self,
+        words: Sequence[str],
+        prepared: tuple[str, str],
+        ranked: list[tuple[str, float]],
+        language: str | None,
     ) -> Match:
         settings = self.settings
+        same = self.screens.config == self.classifier.config
+        scores = self.screens.probabilities(words, prepared if same else None)
         topics = [(t, p) for t, p in ranked if t not in (OFF_TOPIC, EMERGENCY)]
         off = dict(ranked).get(OFF_TOPIC, 0.0)
         if not topics:
@@ -309,7 +313,7 @@ class TextMatcher:
         close = rival > confidence * (1.0 - settings.margin)
         if confidence >= settings.confident and not close:
             return Match(
-                node=self._best_node(words, best), confidence=confidence, language=language
+                node=self._best_node(scores, best), confidence=confidence, language=language
             )
         if self.fuzzy is not None and not self.fuzzy.rank(words):
             # Unsure, and no keyword of any screen resembles a word here: say so (measured on
@@ -319,7 +323,7 @@ class TextMatcher:
             # Only little words ("ok"), or words no screen uses: a sure model, or nothing.
             return Match(node=None, confidence=confidence, language=language)
         offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
-        choices = tuple(self._best_node(words, t) for t in offered)
+        choices = tuple(self._best_node(scores, t) for t in offered)
         if len(choices) == 1 and confidence >= settings.confident:
             return Match(node=choices[0], confidence=confidence, language=language)
         return Match(node=None, confidence=confidence, candidates=choices, language=language)
