@@ -279,7 +279,7 @@ class TextMatcher:
         pairs = [(label, float(p)) for label, p in zip(self.classifier.labels, proba, strict=True)]
         return sorted(pairs, key=lambda item: -item[1])
 
-    def _best_node(self, scores: Sequence[float], topic: str) -> str:
+    def _best_node(self, scores: Iterable[float], topic: str) -> str:
         """The most likely screen of ``topic`` by the screen model's ``scores``."""
         best, best_p = topic, -1.0
         for label, label_topic, p in zip(
