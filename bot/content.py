@@ -48,6 +48,7 @@ def build_services(
     legal_aid_warn_days: int = 180,
     legal_aid_hide_days: int = 365,
     localizer: BabelLocalizer | None = None,
+    nlu_cache: Path | None = None,
 ) -> Services:
     """The optional engine helpers (free-text matcher, legal-aid directory) for this content.
 
@@ -65,7 +66,7 @@ def build_services(
         )
     from bot.nlu.build import build_matcher
 
-    matcher = build_matcher(flows, languages, flows_dir, localizer)
+    matcher = build_matcher(flows, languages, flows_dir, localizer, nlu_cache)
     return Services(matcher=matcher, directory=directory)
 
 
@@ -77,6 +78,7 @@ def load_content(
     *,
     legal_aid_warn_days: int = 180,
     legal_aid_hide_days: int = 365,
+    nlu_cache: Path | None = None,
 ) -> Content:
     """Load and check content; raise ``ContentError`` listing every error when it is unusable."""
     result = load_flows(flows_dir)
@@ -90,6 +92,7 @@ def load_content(
         legal_aid_warn_days=legal_aid_warn_days,
         legal_aid_hide_days=legal_aid_hide_days,
         localizer=localizer,
+        nlu_cache=nlu_cache,
     )
     return Content(result.flows, localizer, services)
 
@@ -107,6 +110,7 @@ class ContentHolder:
         review_max_days: int = 180,
         legal_aid_warn_days: int = 180,
         legal_aid_hide_days: int = 365,
+        nlu_cache: Path | None = None,
     ) -> None:
         self.flows_dir = flows_dir
         self.locales_dir = locales_dir
@@ -117,11 +121,18 @@ class ContentHolder:
             "legal_aid_warn_days": legal_aid_warn_days,
             "legal_aid_hide_days": legal_aid_hide_days,
         }
+        self.nlu_cache = nlu_cache
+        """Where trained classifiers are kept by content hash (``DATA_DIR/nlu-cache``)."""
         self.listeners: list[Callable[[Content], None]] = []
         """Called (from the reloading thread) after new content goes into service."""
         self._reloading = threading.Lock()
         self.current = load_content(
-            flows_dir, locales_dir, languages, min_coverage, **self.legal_aid_days
+            flows_dir,
+            locales_dir,
+            languages,
+            min_coverage,
+            **self.legal_aid_days,
+            nlu_cache=nlu_cache,
         )
 
     @classmethod
@@ -135,6 +146,7 @@ class ContentHolder:
             review_max_days=settings.content_review_max_days,
             legal_aid_warn_days=settings.legal_aid_warn_days,
             legal_aid_hide_days=settings.legal_aid_hide_days,
+            nlu_cache=settings.data_dir / "nlu-cache",
         )
 
     def check(self) -> list[Problem]:
@@ -168,6 +180,7 @@ class ContentHolder:
                 self.languages,
                 self.min_coverage,
                 **self.legal_aid_days,
+                nlu_cache=self.nlu_cache,
             )
         except ContentError as exc:
             log.error("content reload refused, still serving the last good version: %s", exc)

@@ -31,6 +31,7 @@ def build_matcher(
     languages: Sequence[str],
     flows_dir: Path | None = None,
     localizer: Localizer | None = None,
+    cache_dir: Path | None = None,
 ) -> TextMatcher:
     """The trained ``TextMatcher`` for this content (see ``bot.nlu.matcher``)."""
     from bot.nlu.danger import PatternError
@@ -41,7 +42,7 @@ def build_matcher(
     translations = catalog_texts(flows, localizer) if localizer is not None else None
     try:
         matcher = TextMatcher.from_flows(
-            flows, languages, flows_dir=flows_dir, translations=translations
+            flows, languages, flows_dir=flows_dir, translations=translations, cache_dir=cache_dir
         )
     except PatternError as exc:
         file, _, line = exc.where.partition(":")

@@ -18,21 +18,26 @@ objects — the analyzers, vocabularies, IDF weights, coefficients and the calib
 per class — and computes the same probabilities directly (``tests/nlu/test_classifier.py`` checks
 they equal ``predict_proba``), in tens of microseconds.
 
-Training takes about a second; ``train_cached`` keeps the last few models by a hash of their
-training data, so a reload that changed no example or keyword (a translation, a phone number)
-does not train again.
+Training takes seconds; ``train_cached`` keeps the last few models by a hash of their training
+data, in memory and in a cache folder (``DATA_DIR/nlu-cache``, plain arrays, no pickle), so a
+restart or a reload that changed no example or keyword (a translation, a phone number) does not
+train again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import math
+import os
 import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,6 +46,8 @@ from numpy.typing import NDArray
 from bot.nlu.normalize import tokens
 
 __all__ = ["ClassifierConfig", "TextClassifier", "prepare", "stem", "train_cached"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -302,8 +309,11 @@ def train_cached(
     labels: Sequence[str],
     config: ClassifierConfig | None = None,
     calibrated: bool = True,
+    cache_dir: Path | None = None,
 ) -> TextClassifier:
-    """``TextClassifier.train``, reusing a model trained on exactly the same data."""
+    """``TextClassifier.train``, reusing a model trained on exactly the same data: kept in
+    memory, and in ``cache_dir`` (plain arrays and JSON, never pickle) so that a restart with
+    unchanged content does not train again."""
     config = config or ClassifierConfig()
     key = data_hash(texts, labels, (config, calibrated))
     with _CACHE_LOCK:
@@ -311,11 +321,73 @@ def train_cached(
         if found is not None:
             _CACHE.move_to_end(key)
             return found
-    classifier = TextClassifier.train(texts, labels, config, calibrated=calibrated)
+    classifier = _load(cache_dir / f"{key}.npz", config) if cache_dir is not None else None
+    if classifier is None:
+        classifier = TextClassifier.train(texts, labels, config, calibrated=calibrated)
+        if cache_dir is not None:
+            _save(classifier, cache_dir, key)
     with _CACHE_LOCK:
         _CACHE[key] = classifier
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
+    return classifier
+
+
+def _save(classifier: TextClassifier, folder: Path, key: str) -> None:
+    """Write the model's numbers; a failure only means training again next time."""
+    meta = {
+        "labels": list(classifier.labels),
+        "vocabularies": list(classifier._vocabularies),
+        "known": classifier._known,
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        with temporary.open("wb") as handle:
+            np.savez(
+                handle,
+                meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+                idf_chars=classifier._idf[0],
+                idf_words=classifier._idf[1],
+                coef=classifier._coef,
+                intercept=classifier._intercept,
+                sigmoid=np.array([classifier._a, classifier._b]),
+            )
+        temporary.replace(folder / f"{key}.npz")
+        for old in sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime)[:-CACHE_SIZE]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not write the classifier cache in %s", folder)
+
+
+def _load(path: Path, config: ClassifierConfig) -> TextClassifier | None:
+    """The model saved at ``path`` (``None`` when there is none or it cannot be read)."""
+    if not path.is_file():
+        return None
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            arrays = {name: data[name] for name in data.files if name != "meta"}
+    except (OSError, ValueError, KeyError):
+        log.warning("ignoring an unreadable classifier cache file")
+        return None
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, lowercase=False)
+    words = TfidfVectorizer(
+        analyzer="word", ngram_range=config.word_ngrams, token_pattern=r"\S+", lowercase=False
+    )
+    classifier = TextClassifier(
+        meta["labels"],
+        config,
+        (chars.build_analyzer(), words.build_analyzer()),
+        (meta["vocabularies"][0], meta["vocabularies"][1]),
+        (arrays["idf_chars"], arrays["idf_words"]),
+        arrays["coef"],
+        arrays["intercept"],
+        arrays["sigmoid"],
+    )
+    classifier._known = meta["known"]
     return classifier
 
 

@@ -178,6 +178,7 @@ class TextMatcher:
         flows_dir: Path | None = None,
         translations: Mapping[str, Iterable[str]] | None = None,
         config: ClassifierConfig | None = None,
+        cache_dir: Path | None = None,
     ) -> TextMatcher:
         """Train on ``flows`` (and ``flows_dir``'s danger and off-topic files, when given).
 
@@ -187,8 +188,9 @@ class TextMatcher:
         offtopic = load_offtopic(flows_dir)
         texts, labels = training_data(flows, offtopic)
         topics = topic_map(flows)
-        classifier = train_cached(texts, [topics.get(label, label) for label in labels], config)
-        screens = train_cached(texts, labels, config, calibrated=False)
+        topic_labels = [topics.get(label, label) for label in labels]
+        classifier = train_cached(texts, topic_labels, config, cache_dir=cache_dir)
+        screens = train_cached(texts, labels, config, calibrated=False, cache_dir=cache_dir)
         corpus: dict[str, list[str]] = defaultdict(list)
         for node in flows.nodes.values():
             for source in (node.examples, node.keywords):

@@ -144,3 +144,18 @@ def test_a_reload_with_new_examples_changes_the_answer(tmp_path: Path) -> None:
     assert holder.reload() == []
     after = holder.current.services.matcher.match(message, "es")  # type: ignore[union-attr]
     assert after.node == "legal_aid"
+
+
+def test_a_restart_with_the_same_content_reads_the_model_from_the_cache(tmp_path: Path) -> None:
+    """The cache folder holds plain arrays; a model read back gives the same probabilities."""
+    from bot.nlu import classifier as module
+
+    texts = [tokens(t) for t in ("pedir asilo", "asilo politico", "abogado gratis", "un abogado")]
+    labels = ["asylum", "asylum", "legal_aid", "legal_aid"]
+    first = module.train_cached(texts, labels, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    module._CACHE.clear()
+    second = module.train_cached(texts, labels, cache_dir=tmp_path)
+    assert second is not first
+    for text in ("necesito asilo", "busco abogado", "zzz"):
+        assert np.allclose(first.probabilities(tokens(text)), second.probabilities(tokens(text)))
