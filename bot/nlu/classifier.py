@@ -106,6 +106,45 @@ def prepare(
     return plain, plain
 
 
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, exactly as scikit-learn's ``char_wb``
+    analyzer makes them (each word padded with one space on each side)."""
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(padded[offset : offset + n])
+            while offset + n < size:
+                offset += 1
+                grams.append(padded[offset : offset + n])
+            if offset == 0:  # the word is shorter than n: longer n-grams would repeat it
+                break
+    return grams
+
+
+def word_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Word n-grams of whitespace-separated tokens, as scikit-learn's ``word`` analyzer with
+    ``token_pattern=r"\\S+"`` makes them."""
+    tokens_ = text.split()
+    grams = list(tokens_) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens_)) + 1):
+        grams.extend(" ".join(tokens_[i : i + n]) for i in range(len(tokens_) - n + 1))
+    return grams
+
+
+def _analyzers(
+    config: ClassifierConfig,
+) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
+    low_c, high_c = config.char_ngrams
+    low_w, high_w = config.word_ngrams
+    return (
+        lambda text: char_wb_ngrams(text, low_c, high_c),
+        lambda text: word_ngrams(text, low_w, high_w),
+    )
+
+
 class TextClassifier:
     """Calibrated probabilities over labels (screen ids, and ``-`` for off-topic)."""
 
@@ -210,7 +249,7 @@ class TextClassifier:
         classifier = cls(
             classes,
             config,
-            (chars.build_analyzer(), words.build_analyzer()),
+            _analyzers(config),
             (dict(chars.vocabulary_), dict(words.vocabulary_)),
             (chars.idf_, words.idf_),
             coef,
@@ -364,8 +403,6 @@ def _load(path: Path, config: ClassifierConfig) -> TextClassifier | None:
     """The model saved at ``path`` (``None`` when there is none or it cannot be read)."""
     if not path.is_file():
         return None
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
@@ -373,14 +410,10 @@ def _load(path: Path, config: ClassifierConfig) -> TextClassifier | None:
     except (OSError, ValueError, KeyError):
         log.warning("ignoring an unreadable classifier cache file")
         return None
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, lowercase=False)
-    words = TfidfVectorizer(
-        analyzer="word", ngram_range=config.word_ngrams, token_pattern=r"\S+", lowercase=False
-    )
     classifier = TextClassifier(
         meta["labels"],
         config,
-        (chars.build_analyzer(), words.build_analyzer()),
+        _analyzers(config),
         (meta["vocabularies"][0], meta["vocabularies"][1]),
         (arrays["idf_chars"], arrays["idf_words"]),
         arrays["coef"],

@@ -218,7 +218,7 @@ class TextMatcher:
             if label != OFF_TOPIC:
                 for word in text:
                     matcher.vocabulary.add(word)
-                    matcher.vocabulary.update(stem(word).split())
+                    matcher.vocabulary.update(stem(word, classifier._known).split())
         return matcher
 
     # -- the Matcher protocol -------------------------------------------------------------------
