@@ -1,4 +1,5 @@
-# The helpline service image: slim Python, non-root user, compiled catalogs, health check.
+# The helpline service image: slim Python, non-root user, compiled catalogs, health check
+# (/readyz: database, content and Telegram ready; /livez and /healthz stay for other probes).
 # Content (flows/, locales/) is baked in; an NGO may mount its own and set FLOWS_DIR/LOCALES_DIR.
 FROM python:3.11-slim
 
@@ -33,5 +34,5 @@ VOLUME ["/data"]
 USER helpline
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status == 200 else 1)"]
 CMD ["python", "-m", "bot", "run"]

@@ -10,7 +10,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
-from bot.content import load_content
+from bot.content import Content, load_content
+from bot.engine.model import Button, Flows, Message, Node
 from bot.engine.runner import advance
 from bot.engine.types import ConversationState, Event
 from bot.settings import get_settings
@@ -65,6 +66,37 @@ def main() -> None:
     )
     print(f"  advance(): {turns:,.0f} turns/s")
     print(f"  baseline state copy: {base:,.0f}/s; a turn costs {base / turns:.1f}x the baseline")
+    scaling(content)
+
+
+def generated(flows: Flows, count: int) -> Flows:
+    """The real content plus ``count`` generated screens, chained by buttons."""
+    nodes = dict(flows.nodes)
+    for number in range(count):
+        nodes[f"gen_{number}"] = Node(
+            id=f"gen_{number}",
+            title=f"Generated {number}",
+            messages=[Message(text=f"Generated screen {number}.")],
+            buttons=[
+                Button(label="Next", goto=f"gen_{(number + 1) % count}"),
+                Button(label="Other", goto=f"gen_{(number * 7 + 3) % count}"),
+            ],
+        )
+    return Flows(nodes=nodes, sources=flows.sources)
+
+
+def scaling(content: Content) -> None:
+    """µs per turn with 100, 1,000 and 10,000 generated nodes: it should stay flat."""
+    print("  engine alone, µs per turn (button presses walking generated screens):")
+    for count in (100, 1_000, 10_000):
+        flows = generated(content.flows, count)
+        state: ConversationState | None = ConversationState(locale="es", node="gen_0")
+        events = [Event.pressed(f"b:gen_{i % count}:{i % 2}") for i in range(2000)]
+        start = time.perf_counter()
+        for event in events:
+            state, _ = advance(flows, state, event, content.localizer, content.services)
+        micro = (time.perf_counter() - start) / len(events) * 1e6
+        print(f"    {count:>6,} generated nodes: {micro:7.1f} µs per turn")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The FastAPI application: web chat, Telegram webhook, health check (and admin pages).
+"""The FastAPI application: web chat, Telegram webhook, health checks (and admin pages).
 
 ``create_app(settings)`` builds a fresh app; its lifespan starts and stops the ``Runtime``
 (database, content, python-telegram-bot). Nothing is created at import time, so tests can build
@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.admin import admin_router
-from bot.channels.telegram import WEBHOOK_PATH, parse_update, secret_matches
+from bot.bodies import BodyDeadline
+from bot.channels.telegram import WEBHOOK_PATH, secret_matches
 from bot.channels.web import RuntimeDep, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
 from bot.runtime import Runtime
@@ -40,9 +41,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await Runtime.start(settings)
         app.state.runtime = runtime
+        whatsapp = None
+        if settings.whatsapp_enabled:
+            from bot.channels.whatsapp import WhatsAppChannel
+
+            whatsapp = app.state.whatsapp = WhatsAppChannel.from_settings(settings)
+            log.info("whatsapp webhook on at %s", "/whatsapp/webhook")
         try:
             yield
         finally:
+            if whatsapp is not None:
+                await whatsapp.graph.close()
             await runtime.stop()
 
     app = FastAPI(
@@ -53,9 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyDeadline)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
     app.include_router(admin_router(settings))
+    if settings.whatsapp_enabled:
+        from bot.channels.whatsapp import whatsapp_router
+
+        app.include_router(whatsapp_router(settings))
 
     @app.get("/healthz")
     async def healthz(runtime: RuntimeDep) -> JSONResponse:
@@ -67,15 +81,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "nodes": len(runtime.content.current.flows.nodes),
             "languages": runtime.content.current.localizer.locales,
             "telegram": runtime.telegram is not None,
+            "whatsapp": settings.whatsapp_enabled,
         }
         return JSONResponse(body, status_code=200 if database else 503)
 
+    @app.get("/livez")
+    async def livez() -> JSONResponse:
+        """The process is up and serving (no dependency is checked)."""
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz")
+    async def readyz(runtime: RuntimeDep) -> JSONResponse:
+        """Ready for people: the database answers, content is loaded, Telegram can answer."""
+        database = await runtime.database_ok()
+        ready = database and runtime.ready
+        body = {
+            "status": "ok" if ready else "not ready",
+            "database": database,
+            "content": bool(runtime.content.current.flows.nodes),
+            "telegram": None if runtime.telegram is None else runtime.telegram.ready,
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
     @app.post(WEBHOOK_PATH)
     async def telegram_webhook(request: Request, runtime: RuntimeDep) -> Response:
-        """Check the secret, read the update, queue it for python-telegram-bot; answer at once."""
-        application = runtime.telegram
+        """Check the secret, read the update and answer it before responding (see
+        ``bot.channels.telegram``): 200 once answered, 400 for a wrong shape, 5xx to be resent."""
+        channel = runtime.telegram
         secret = settings.telegram_webhook_secret
-        if application is None or secret is None:
+        if channel is None or secret is None:
             return JSONResponse({"error": "telegram is not configured"}, status_code=404)
         header = request.headers.get("x-telegram-bot-api-secret-token")
         if not secret_matches(header, secret.get_secret_value()):
@@ -85,11 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body = await read_limited_body(request, settings.max_body_bytes)
         except BodyTooLarge:
             return JSONResponse({"error": "body too large"}, status_code=413)
-        update = parse_update(body, application)
-        if update is None:
-            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
-        await application.update_queue.put(update)
-        return Response(status_code=200)
+        return await channel.handle(body)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

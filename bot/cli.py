@@ -32,24 +32,14 @@ app.add_typer(providers_app, name="providers")
 def run(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default PORT).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes on one port (share PostgreSQL).")
+    ] = 1,
 ) -> None:
     """Serve the helpline: web chat, Telegram webhook (when configured), admin pages."""
-    import uvicorn
+    from bot.workers import serve
 
-    from bot.app import create_app
-    from bot.logs import configure_logging
-
-    settings = get_settings()
-    configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        access_log=False,
-        log_config=None,
-        proxy_headers=False,
-        ws="none",  # no WebSocket routes; uvicorn's WebSocket protocols log client addresses
-    )
+    serve(host, port, workers)
 
 
 @app.command()

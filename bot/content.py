@@ -67,7 +67,11 @@ def build_services(
     from bot.nlu.build import build_matcher
 
     matcher = build_matcher(flows, languages, flows_dir, localizer, nlu_cache)
-    return Services(matcher=matcher, directory=directory)
+    return Services(
+        matcher=matcher,
+        directory=directory,
+        extras={"today": dt.date.today},  # the engine's clock, for dated notices
+    )
 
 
 def load_content(

@@ -11,10 +11,10 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram.ext import Application
 
 from bot.actions.deadline import warm_up
 from bot.content import Content, ContentHolder
@@ -26,7 +26,11 @@ from bot.reloader import watch_content
 from bot.settings import Settings
 from bot.store.counters import SqlCounters
 from bot.store.database import create_engine_for, migrate, session_factory
+from bot.store.outbox import SqlOutbox
 from bot.store.states import ConversationKeys, SqlStateStore
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
 
 __all__ = ["PURGE_EVERY", "Runtime"]
 
@@ -46,7 +50,7 @@ class Runtime:
     conversations: Conversations
     counters: SqlCounters
     states: SqlStateStore
-    telegram: Application | None = None  # type: ignore[type-arg]
+    telegram: TelegramChannel | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     directory_sync: asyncio.Task[None] | None = None
@@ -72,7 +76,15 @@ class Runtime:
         sessions = session_factory(engine)
         states = SqlStateStore(sessions, dt.timedelta(hours=settings.state_ttl_hours))
         counters = SqlCounters(sessions)
-        conversations = Conversations(content=content, keys=keys, states=states, counters=counters)
+        conversations = Conversations(
+            content=content,
+            keys=keys,
+            states=states,
+            counters=counters,
+            outbox=SqlOutbox(
+                states, counters, lease=dt.timedelta(seconds=settings.delivery_lease_seconds)
+            ),
+        )
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
         try:
             await runtime._start_parts()
@@ -104,10 +116,10 @@ class Runtime:
             )
         )
         if settings.telegram_enabled:
-            from bot.channels.telegram import build_application, start_telegram
+            from bot.channels.telegram import TelegramChannel
 
-            self.telegram = build_application(settings, self.conversations)
-            await start_telegram(self.telegram, settings)
+            self.telegram = TelegramChannel.build(settings, self.conversations)
+            await self.telegram.start()
         else:
             log.info(
                 "telegram is off (set TELEGRAM_BOT_TOKEN, PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET)"
@@ -127,9 +139,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if self.telegram is not None:
-            from bot.channels.telegram import stop_telegram
-
-            await stop_telegram(self.telegram)
+            await self.telegram.stop()
         await self.engine.dispose()
 
     async def sync_directory(self, content: Content) -> None:
@@ -150,6 +160,13 @@ class Runtime:
         self.directory_sync = asyncio.create_task(sync())
         self.tasks.append(self.directory_sync)
 
+    @property
+    def ready(self) -> bool:
+        """Content is loaded and Telegram (when configured) can answer."""
+        if self.stopping.is_set() or not self.content.current.flows.nodes:
+            return False
+        return self.telegram is None or self.telegram.ready
+
     async def database_ok(self) -> bool:
         """True when the database answers a trivial query."""
         try:
@@ -166,6 +183,10 @@ class Runtime:
                 purged = await self.states.purge_expired()
                 if purged:
                     log.info("purged %d expired conversations", purged)
+                outbox = self.conversations.outbox
+                marks = await outbox.purge_expired() if outbox is not None else 0
+                if marks:
+                    log.info("forgot %d update ids past the dedupe window", marks)
             except Exception as exc:  # noqa: BLE001 - keep purging on the next round
                 log.warning("purge failed: %s", type(exc).__name__)
             await asyncio.sleep(PURGE_EVERY.total_seconds())

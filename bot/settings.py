@@ -49,6 +49,30 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     public_url: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_rate_limit: float = Field(
+        default=30.0, ge=0.0, description="Messages per second overall; 0 = no limit."
+    )
+    telegram_timeout_seconds: float = Field(
+        default=10.0, gt=0.0, description="Bot API read/write timeout per request."
+    )
+    telegram_reply_in_webhook: bool = Field(
+        default=True, description="Send an answer's last message in the webhook response."
+    )
+    delivery_lease_seconds: float = Field(
+        default=30.0, gt=0.0, description="How long a worker keeps an answer it is sending."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Shares the send rate limit among workers."
+    )
+
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v25.0"
+    whatsapp_retry_seconds: float = Field(
+        default=1.0, ge=0.0, description="First wait after a WhatsApp throughput error."
+    )
 
     admin_token: SecretStr | None = None
     metrics_token: SecretStr | None = Field(
@@ -105,6 +129,18 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         """The Telegram channel runs only when it has a token, a public URL and a secret."""
         return bool(self.telegram_bot_token and self.public_url and self.telegram_webhook_secret)
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """The WhatsApp channel runs only when all four of its settings are set."""
+        return all(
+            (
+                self.whatsapp_access_token and self.whatsapp_access_token.get_secret_value(),
+                self.whatsapp_app_secret and self.whatsapp_app_secret.get_secret_value(),
+                self.whatsapp_verify_token and self.whatsapp_verify_token.get_secret_value(),
+                self.whatsapp_phone_number_id,
+            )
+        )
 
     def hmac_secret(self) -> bytes:
         """The key for hashing conversation ids, kept outside the database."""

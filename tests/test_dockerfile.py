@@ -37,9 +37,9 @@ def test_exposes_the_port_the_service_listens_on(dockerfile: DockerfileParser) -
     assert env["PORT"] == "8000" and env["HOST"] == "0.0.0.0"
 
 
-def test_healthcheck_calls_healthz(dockerfile: DockerfileParser) -> None:
+def test_healthcheck_calls_readyz(dockerfile: DockerfileParser) -> None:
     (check,) = instructions(dockerfile, "HEALTHCHECK")
-    assert "/healthz" in check and "127.0.0.1:8000" in check
+    assert "/readyz" in check and "127.0.0.1:8000" in check
 
 
 def test_command_serves_the_helpline(dockerfile: DockerfileParser) -> None:

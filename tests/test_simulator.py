@@ -21,13 +21,14 @@ def chat(script: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_scripted_spanish_conversation_presses_numbered_buttons() -> None:
-    result = chat("/start\n/menu\n1\n", "--lang", "es")
+    result = chat("/start\n/menu\n2\n", "--lang", "es")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "no es asesoría legal" in out
-    assert "  1. Asilo" in out
-    assert "Información revisada el 23 de noviembre de 2026." in out, (
-        "pressing 1 opened the asylum topic"
+    assert "  1. 🆘 Estoy en peligro" in out  # the danger button comes first on the main menu
+    assert "  2. Asilo" in out
+    assert "Información revisada el 1 de diciembre de 2026." in out, (
+        "pressing 2 opened the asylum topic"
     )
 
 

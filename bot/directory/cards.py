@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.directory.model import format_phone
 from bot.directory.search import Found, Freshness
-from bot.directory.vocabulary import COST, SERVES_ONLY, SERVICES, language_label
+from bot.directory.vocabulary import CAVEATS, COST, SERVES_ONLY, SERVICES, language_label
 from bot.engine.types import Translator
 from bot.engine.ui import N_
 
@@ -78,6 +78,7 @@ def _lines(found: Found, t: Translator, number: int | None, services: int) -> li
     if provider.cost:
         cost = " / ".join(t.gettext(COST[code]) for code in provider.cost)
         lines.append(t.gettext(COST_LINE).format(cost=cost))
+    lines.extend(f"❗ {t.gettext(CAVEATS[code])}" for code in provider.caveats)
     if provider.phone:
         lines.append(f"☎️ {format_phone(provider.phone)}")
     if provider.website:

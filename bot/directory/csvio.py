@@ -22,7 +22,7 @@ import yaml
 
 from bot.directory.loader import Entry, Problem, parse_provider_rows
 from bot.directory.model import LIST_FIELDS, Provider, normalize_phone
-from bot.directory.vocabulary import COST, SERVES_ONLY, SERVICES
+from bot.directory.vocabulary import CAVEATS, COST, SERVES_ONLY, SERVICES
 
 __all__ = ["FIELDS", "dump_providers", "export_csv", "read_csv"]
 
@@ -60,6 +60,7 @@ HEADER = """\
 #   website         the full address, e.g. https://example.org; "" when none
 #   hours           opening hours as they write them; "" when not known
 #   cost            {cost}
+#   caveats         sentences the card shows so that nobody is misled: {caveats}
 #   doj_recognized  true/false for a DOJ-recognized organization; null when not known
 #   last_verified   the day a person of the helpline confirmed this entry (YYYY-MM-DD);
 #                   null until then. Older entries are shown with a warning, then hidden.
@@ -80,6 +81,7 @@ def _header() -> str:
         services=services,
         serves_only=", ".join(SERVES_ONLY),
         cost=", ".join(COST),
+        caveats=", ".join(CAVEATS),
     )
 
 

@@ -107,6 +107,7 @@ def _order(query: Query) -> list[ColumnElement[Any]]:
         order.append(
             case(
                 (_has("languages", query.language), literal(0)),
+                (~_has_any("languages"), literal(0)),  # staff languages unknown: neutral
                 (p.interpretation.is_(True), literal(1)),
                 else_=literal(2),
             )

@@ -26,6 +26,7 @@ __all__ = [
     "DirectoryData",
     "Entry",
     "Problem",
+    "check_national",
     "check_providers",
     "load_directory_data",
     "parse_national_file",
@@ -362,8 +363,59 @@ def check_providers(
     return problems
 
 
+def check_national(
+    entries: Sequence[Entry[NationalResource]],
+    file: str,
+    today: dt.date,
+    warn_days: int,
+    hide_days: int,
+) -> list[Problem]:
+    """National resources carry ``last_verified`` like organisations, with the same ages
+    (``null``: nobody has confirmed it yet, which people are told).
+
+    They are quoted on a screen, which the helpline cannot hide by itself: one shown and checked
+    longer ago than ``hide_days`` is an error until someone checks it again or takes it off the
+    screen."""
+    problems: list[Problem] = []
+    for entry in entries:
+        resource = entry.item
+        if "last_verified" not in entry.field_lines:
+            message = (
+                "has no last_verified: add the day a person last confirmed its number or address "
+                "(last_verified: YYYY-MM-DD), or last_verified: null if nobody has"
+            )
+            problems.append(Problem(file, entry.line, resource.id, message, "warning", "resource"))
+            continue
+        verified = resource.last_verified
+        for problem in _age_problems(entry, file, today, warn_days, hide_days):
+            hidden = f"more than {hide_days}" in problem.message
+            if hidden and resource.shown and verified is not None:
+                message = (
+                    f"last verified on {verified.isoformat()}, more than {hide_days} "
+                    f'days ago, and people still read it on the screen "legal_aid_national": '
+                    "check it and update last_verified, or take it off that screen and set "
+                    "shown: false"
+                )
+                problem = Problem(problem.file, problem.line, problem.subject, message, "error")
+            problems.append(
+                Problem(
+                    problem.file,
+                    problem.line,
+                    problem.subject,
+                    problem.message,
+                    problem.severity,
+                    "resource",
+                )
+            )
+    return problems
+
+
 def _age_problems(
-    entry: Entry[Provider], file: str, today: dt.date, warn_days: int, hide_days: int
+    entry: Entry[Provider] | Entry[NationalResource],
+    file: str,
+    today: dt.date,
+    warn_days: int,
+    hide_days: int,
 ) -> list[Problem]:
     verified = entry.item.last_verified
     if verified is None:
@@ -409,8 +461,9 @@ def load_directory_data(
     else:
         problems.append(Problem(_display(providers_path, base), 1, "", "the file is missing"))
     if national_path.exists():
-        national, found = parse_national_file(national_path, _display(national_path, base))
-        problems += found
+        display = _display(national_path, base)
+        national, found = parse_national_file(national_path, display)
+        problems += found + check_national(national, display, today, warn_days, hide_days)
     else:
         problems.append(
             Problem(_display(national_path, base), 1, "", "the file is missing", kind="resource")

@@ -29,7 +29,14 @@ from pydantic import (
 from rapidfuzz import process
 
 from bot.directory.states import parse_state
-from bot.directory.vocabulary import COST, MEXICO, SERVES_ONLY, SERVICES, is_known_language
+from bot.directory.vocabulary import (
+    CAVEATS,
+    COST,
+    MEXICO,
+    SERVES_ONLY,
+    SERVICES,
+    is_known_language,
+)
 
 __all__ = [
     "ID_PATTERN",
@@ -49,7 +56,15 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 STATE_CODES: frozenset[str] = frozenset(s.abbr for s in us.states.STATES_AND_TERRITORIES)
 """Two-letter codes of the states, DC and the territories (from the ``us`` library)."""
 
-LIST_FIELDS = ("courts", "states_served", "services", "serves_only", "languages", "cost")
+LIST_FIELDS = (
+    "courts",
+    "states_served",
+    "services",
+    "serves_only",
+    "languages",
+    "cost",
+    "caveats",
+)
 """Provider fields that hold lists (a spreadsheet cell separates their items with ";")."""
 
 COURT_MAX = 40
@@ -105,6 +120,15 @@ def _check_service(value: str) -> str:
         raise ValueError(
             f'unknown service "{value}"{_suggest(value, list(SERVICES))} '
             f"(allowed: {', '.join(SERVICES)})"
+        )
+    return value
+
+
+def _check_caveat(value: str) -> str:
+    if value not in CAVEATS:
+        raise ValueError(
+            f'unknown caveat "{value}"{_suggest(value, list(CAVEATS))} '
+            f"(allowed: {', '.join(CAVEATS)})"
         )
     return value
 
@@ -206,6 +230,7 @@ ServedState = Annotated[str, AfterValidator(_check_state_served)]
 Court = Annotated[str, AfterValidator(_check_court)]
 Service = Annotated[str, AfterValidator(_check_service)]
 ServesOnly = Annotated[str, AfterValidator(_check_serves_only)]
+Caveat = Annotated[str, AfterValidator(_check_caveat)]
 Language = Annotated[str, AfterValidator(_check_language)]
 Cost = Annotated[str, AfterValidator(_check_cost)]
 Phone = Annotated[str, AfterValidator(_check_phone)]
@@ -227,6 +252,7 @@ class Provider(_Entry):
     ``remote`` means it helps by phone or online. ``serves_only`` marks organizations that, by
     their sources, serve only detained people or children, so others are not sent there first.
     ``doj_recognized`` and ``interpretation`` stay ``null`` until a source says yes or no.
+    ``caveats`` are codes of sentences the card shows so nobody is misled (``CAVEATS``).
     """
 
     id: Id
@@ -245,6 +271,7 @@ class Provider(_Entry):
     website: Website = ""
     hours: str = ""
     cost: list[Cost] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
     doj_recognized: bool | None = None
     last_verified: dt.date | None = None
     source: Text
@@ -270,7 +297,8 @@ class NationalResource(_Entry):
     they are translated; this file keeps the numbers and addresses, and how sure we are of them
     (``confidence`` as in the sources: G official text, S secondary source, ? unconfirmed).
     ``shown: true`` means the screen quotes it; the validator then checks that the screen and
-    each translation carry exactly this phone number and web address.
+    each translation carry exactly this phone number and web address. ``last_verified`` follows
+    the organisations' rules (``LEGAL_AID_WARN_DAYS`` / ``LEGAL_AID_HIDE_DAYS``).
     """
 
     id: Id
@@ -281,6 +309,8 @@ class NationalResource(_Entry):
     confidence: Literal["G", "S", "?"]
     shown: bool
     source: Text
+    last_verified: dt.date | None = None
+    """The day a person last confirmed the number or address, as for organisations."""
     notes: str = ""
 
 

@@ -9,8 +9,9 @@ The rules, kept in one place so the in-memory search here and the SQL search in
 * Ranking, in this order: organizations of the state before nationwide ones; when the person is
   detained, those that help detained people; organizations open to everyone before those that
   serve only detained people or children (unless the person is detained and they serve detained
-  people); the person's court city; their language (then interpretation); free; in person before
-  phone or online only; then the order of the file.
+  people); the person's court city; their language (then interpretation; an organization whose
+  staff languages are not known, ``languages: []``, is neutral here, not ranked as lacking the
+  language); free; in person before phone or online only; then the order of the file.
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def rank_key(provider: Provider, query: Query, position: int) -> RankKey:
         bool(provider.serves_only) and not (query.detained and "detained" in provider.serves_only)
     )
     court_miss = int(bool(query.court) and not _court_match(provider, query.court or ""))
-    if not query.language or query.language in provider.languages:
-        language_miss = 0
+    if not query.language or query.language in provider.languages or not provider.languages:
+        language_miss = 0  # an empty list means "not known", not "speaks none of them"
     else:
         language_miss = 1 if provider.interpretation else 2
     not_free = int("free" not in provider.cost)
@@ -173,5 +174,9 @@ class Directory:
         return sorted(names)
 
     def resource(self, resource_id: str) -> NationalResource | None:
-        """A national resource by id."""
-        return next((r for r in self.national if r.id == resource_id), None)
+        """A national resource by id; ``None`` when it was checked too long ago to be shown."""
+        found = next((r for r in self.national if r.id == resource_id), None)
+        if found is None:
+            return None
+        age = freshness(found.last_verified, self.clock(), self.warn_days, self.hide_days)
+        return None if age is Freshness.HIDDEN else found

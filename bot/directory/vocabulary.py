@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from bot.engine.ui import N_
 
 __all__ = [
+    "CAVEATS",
     "COST",
     "EXTRA_LANGUAGES",
     "MEXICO",
@@ -71,6 +72,14 @@ COST: dict[str, str] = {
     "low_cost": N_("low cost"),
     "sliding_scale": N_("cost depends on income"),
 }
+
+CAVEATS: dict[str, str] = {
+    "no_court_representation": N_("It does not represent people in court."),
+    "low_income": N_("For people with low income."),
+    "phone_from_2018": N_("This phone number dates from about 2018; it may have changed."),
+}
+"""Caveat code → the sentence a card shows, so that a person is not misled about an organization
+(review of December 2026, item 28). Add a code here (with its sentence) before using it."""
 
 MEXICO = "MX"
 """In ``states_served``: it also works with people on the Mexican side of the border."""

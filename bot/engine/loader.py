@@ -15,9 +15,16 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.engine.model import NODE_ID_PATTERN, Flows, Node, Origin, Source
+from bot.engine.model import NODE_ID_PATTERN, Flows, Node, Notice, Origin, Source
 
-__all__ = ["LoadResult", "Problem", "load_flows", "parse_flow_file"]
+__all__ = [
+    "FileContent",
+    "LoadResult",
+    "Problem",
+    "load_flows",
+    "parse_content_file",
+    "parse_flow_file",
+]
 
 Severity = Literal["error", "warning"]
 M = TypeVar("M", bound=BaseModel)
@@ -218,10 +225,29 @@ def _attach_origins(model: BaseModel, raw: Any, file: str) -> None:
                     item._origin = Origin(file=file, line=line)  # type: ignore[attr-defined]
 
 
+_TOP_LEVEL = ("nodes", "sources", "notices")
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """What one flow file holds: screens, citations, dated notices, and the problems met."""
+
+    nodes: list[Node]
+    sources: list[Source]
+    notices: list[Notice]
+    problems: list[Problem]
+
+
 def parse_flow_file(
     path: Path, display: str | None = None
 ) -> tuple[list[Node], list[Source], list[Problem]]:
     """Parse one flow file into nodes and sources, collecting problems instead of raising."""
+    content = parse_content_file(path, display)
+    return content.nodes, content.sources, content.problems
+
+
+def parse_content_file(path: Path, display: str | None = None) -> FileContent:
+    """Parse one flow file into nodes, sources and notices, collecting problems."""
     name = display or str(path)
     problems: list[Problem] = []
     try:
@@ -229,30 +255,35 @@ def parse_flow_file(
     except yaml.MarkedYAMLError as exc:
         line, why = explain_yaml_error(exc)
         why += " (the other checks run once this file can be read)"
-        return [], [], [Problem(name, line, "", why, unreadable=True)]
+        return FileContent([], [], [], [Problem(name, line, "", why, unreadable=True)])
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         why = f"the file cannot be read as YAML text: {exc}"
-        return [], [], [Problem(name, 1, "", why, unreadable=True)]
+        return FileContent([], [], [], [Problem(name, 1, "", why, unreadable=True)])
     if raw is None:
-        return [], [], []
+        return FileContent([], [], [], [])
     if not isinstance(raw, dict):
-        return [], [], [Problem(name, 1, "", 'a flow file must start with "nodes:" or "sources:"')]
+        problem = Problem(name, 1, "", 'a flow file must start with "nodes:" or "sources:"')
+        return FileContent([], [], [], [problem])
     for key in raw:
-        if key not in ("nodes", "sources"):
+        if key not in _TOP_LEVEL:
             problems.append(
                 Problem(
                     name,
                     _line_of(raw, 1),
                     "",
-                    f'unknown top-level field "{key}" (use "nodes:" or "sources:")',
+                    f'unknown top-level field "{key}" (use "nodes:", "sources:" or "notices:")',
                 )
             )
     nodes = _parse_items(raw.get("nodes") or [], Node, name, problems)
     sources = _parse_items(raw.get("sources") or [], Source, name, problems)
-    return nodes, sources, problems
+    notices = _parse_items(raw.get("notices") or [], Notice, name, problems, "notice")
+    return FileContent(nodes, sources, notices, problems)
 
 
-def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem]) -> list[M]:
+def _parse_items(
+    items: Any, model: type[M], file: str, problems: list[Problem], kind: str = "node"
+) -> list[M]:
+    """Parse each item; a problem names the node, or for other kinds starts with their id."""
     parsed: list[M] = []
     if not isinstance(items, list):
         problems.append(
@@ -266,9 +297,12 @@ def _parse_items(items: Any, model: type[M], file: str, problems: list[Problem])
             item = model.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                problems.append(
-                    Problem(file, _line_at(raw, error["loc"], line), ident, _explain(error))
-                )
+                message = _explain(error)
+                where = _line_at(raw, error["loc"], line)
+                if kind == "node":
+                    problems.append(Problem(file, where, ident, message))
+                else:
+                    problems.append(Problem(file, where, "", f'{kind} "{ident}": {message}'))
             continue
         _attach_origins(item, raw, file)
         parsed.append(item)
@@ -280,11 +314,37 @@ def load_flows(flows_dir: Path, root: Path | None = None) -> LoadResult:
     problems: list[Problem] = []
     nodes: dict[str, Node] = {}
     sources: dict[str, Source] = {}
+    notices: dict[str, Notice] = {}
     base = root or flows_dir.parent
     for path in sorted(flows_dir.glob("*.yaml")):
         display = _display(path, base)
-        file_nodes, file_sources, file_problems = parse_flow_file(path, display)
-        problems.extend(file_problems)
+        content = parse_content_file(path, display)
+        file_nodes, file_sources = content.nodes, content.sources
+        problems.extend(content.problems)
+        for notice in content.notices:
+            line = notice.origin.line if notice.origin else 1
+            if not NODE_ID_PATTERN.match(notice.id):
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        "",
+                        f'notice "{notice.id}": an id uses only lowercase letters, digits and _ '
+                        "(40 at most)",
+                    )
+                )
+            if notice.id in notices:
+                first = notices[notice.id].origin
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        "",
+                        f'notice "{notice.id}": duplicate notice id (first defined at {first})',
+                    )
+                )
+                continue
+            notices[notice.id] = notice
         for node in file_nodes:
             line = node.origin.line if node.origin else 1
             if not NODE_ID_PATTERN.match(node.id):
@@ -309,7 +369,7 @@ def load_flows(flows_dir: Path, root: Path | None = None) -> LoadResult:
                 problems.append(Problem(display, line, "", f'duplicate source id "{source.id}"'))
                 continue
             sources[source.id] = source
-    flows = Flows(nodes=nodes, sources=sources)
+    flows = Flows(nodes=nodes, sources=sources, notices=notices)
     if not any(problem.unreadable for problem in problems):
         # A file that cannot be read would make every link into it look broken: those follow-on
         # errors, in files the editor never touched, would hide the one real mistake.

@@ -22,6 +22,7 @@ __all__ = [
     "InputSpec",
     "Message",
     "Node",
+    "Notice",
     "Origin",
     "Source",
 ]
@@ -75,6 +76,8 @@ class Button(_Content):
     """
 
     label: str
+    short: str | None = None
+    """A shorter label for WhatsApp, whose buttons show 20 characters (list rows 24)."""
     goto: str
     set: dict[str, str] = Field(default_factory=dict)
     when: Condition | None = None
@@ -132,6 +135,28 @@ class Source(_Content):
     summary: str
 
 
+class Notice(_Content):
+    """A short dated banner at the top of the main menu, for a rule that changed overnight.
+
+    ``text`` is an English msgid like any message. ``reviewed`` and ``expires`` are required by the
+    validator (not by the model, so a missing date is reported in an editor's words): the notice is
+    shown up to and including ``expires`` and never after. ``sources`` cite facts as screens do.
+    """
+
+    id: str
+    text: str
+    reviewed: dt.date | None = None
+    expires: dt.date | None = None
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    def shown_on(self, today: dt.date) -> bool:
+        """Whether people see this notice today: both dates set, reviewed, and not expired."""
+        if self.reviewed is None or self.expires is None:
+            return False
+        return self.reviewed <= today <= self.expires
+
+
 class Flows(BaseModel):
     """All content, indexed by node id. Built by ``load_flows``; read-only afterwards."""
 
@@ -139,6 +164,8 @@ class Flows(BaseModel):
 
     nodes: dict[str, Node]
     sources: dict[str, Source] = Field(default_factory=dict)
+    notices: dict[str, Notice] = Field(default_factory=dict)
+    """Dated banners for the main menu (``notices:`` in a flow file: ``flows/notices.yaml``)."""
 
     def get(self, node_id: str | None) -> Node | None:
         """The node with this id, or ``None`` when it no longer exists (stale state or button)."""

@@ -14,7 +14,9 @@ A payload that names a node or button that no longer exists is answered kindly, 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 
 from bot.engine import ui
 from bot.engine.actions import ACTIONS, ActionContext, ActionResult
@@ -40,6 +42,7 @@ __all__ = [
     "advance",
     "button_payload",
     "matches",
+    "needs_danger_button",
     "press",
     "render_node",
 ]
@@ -66,9 +69,17 @@ _COMMANDS = {
     "help": "help",
     "borrar": "delete",
     "delete": "delete",
+    "peligro": "danger",
+    "danger": "danger",
 }
 
 Outcome = tuple[ConversationState | None, list[Reply]]
+
+NUMBERED_CHANNELS = frozenset({"whatsapp"})
+"""Channels where a typed "2" presses the second button shown: people used to menus by SMS answer
+that way, and WhatsApp's list rows are easy to miss on an old phone."""
+SHOWN_LIMIT = 30
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
 def matches(when: Condition | None, answers: dict[str, str]) -> bool:
@@ -116,11 +127,39 @@ class _Turn:
     # -- dispatch -------------------------------------------------------------------------------
 
     def run(self, event: Event) -> Outcome:
+        if event.channel not in NUMBERED_CHANNELS:
+            return self._run(event)
+        shown = list(self.state.shown)
+        if event.kind == "text":
+            event = self._numbered(event, shown)
+        state, replies = self._run(event)
+        if state is not None:
+            payloads = [b.payload for r in replies for b in r.buttons if b.payload]
+            state.shown = payloads[:SHOWN_LIMIT] if payloads else shown
+        return state, replies
+
+    def _numbered(self, event: Event, shown: list[str]) -> Event:
+        """A typed number presses that button of the last screen; danger words are checked first
+        (on every typed text), so a number can never hide a cry for help."""
+        found = _NUMBER.match(event.text)
+        if found is None or not shown:
+            return event
+        index = int(found.group(1)) - 1
+        if not 0 <= index < len(shown):
+            return event
+        danger = self._match(event.text, self.state.locale or self.localizer.locales[0])
+        if danger is not None and danger.danger:
+            return event
+        return Event.pressed(shown[index], event.language_hint, channel=event.channel)
+
+    def _run(self, event: Event) -> Outcome:
         if event.kind == "button" and event.payload.startswith("lang:"):
             return self._choose_language(event.payload.removeprefix("lang:"))
         command = _command_of(event)
         if command == "delete":
-            return self._erase()
+            return self._erase(event.channel)
+        if command == "danger":
+            return self._danger_command(event)
         if self.state.locale is None:
             self.state.locale = self.localizer.negotiate(event.language_hint)
             if self.state.locale is None and command is None and event.kind == "text":
@@ -156,6 +195,17 @@ class _Turn:
                 return self._show(HELP)
             return self._with_current(self._(ui.HELP))
         return self._with_current(self._(ui.UNKNOWN_COMMAND), node_id=MAIN)
+
+    def _danger_command(self, event: Event) -> Outcome:
+        """``/peligro`` or ``/danger``: the emergency screen at once, on every channel. Before the
+        person's language is known, it comes in every language (as for danger words)."""
+        if EMERGENCY not in self.flows.nodes:
+            return self._show(MAIN)
+        if self.state.locale is None:
+            self.state.locale = self.localizer.negotiate(event.language_hint)
+        if self.state.locale is None:
+            return self._emergency_in_every_language()
+        return self._show(EMERGENCY)
 
     def _first_node(self) -> str:
         return WELCOME if WELCOME in self.flows.nodes else MAIN
@@ -257,7 +307,16 @@ class _Turn:
                 return _offering((self.state, [self._did_you_mean(choices)]), offer)
         if first:
             return _offering(self._show(self._first_node(), remember=False), offer)
-        return _offering(self._with_current(self._(ui.NOT_UNDERSTOOD)), offer)
+        return _offering(self._not_understood(), offer)
+
+    def _not_understood(self) -> Outcome:
+        """ "I did not understand", with a one-tap way to the emergency screen, then the current
+        screen again: someone who cannot find the words may be the one in danger."""
+        state, replies = self._with_current(self._(ui.NOT_UNDERSTOOD))
+        if EMERGENCY in self.flows.nodes and replies:
+            danger = Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}")
+            replies[0] = Reply(replies[0].text, (danger,))
+        return state, replies
 
     def _match(self, text: str, locale: str) -> Match | None:
         matcher = self.services.matcher
@@ -355,7 +414,29 @@ class _Turn:
             result = self._run_action(node.action, node, "")
             self._remember(result)
             extra = result.replies
-        return self.state, render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        replies = render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        if node.id == MAIN:
+            replies = [*self._notices(), *replies]
+        return self.state, replies
+
+    def _notices(self) -> list[Reply]:
+        """The dated notices in force today, as banners above the main menu.
+
+        "Today" comes from ``services.extras["today"]`` (a date or a function returning one; the
+        service passes the system clock). Without a clock no notice is shown: an expired notice
+        must never reach people."""
+        today = _today(self.services)
+        if today is None:
+            return []
+        return [
+            Reply(
+                self._(ui.NOTICE).format(
+                    text=self._(notice.text), date=self.t.format_date(notice.reviewed)
+                )
+            )
+            for notice in self.flows.notices.values()
+            if notice.shown_on(today) and notice.reviewed is not None
+        ]
 
     def _nav_buttons(self, node: Node) -> tuple[Button, ...]:
         if not node.nav:
@@ -367,6 +448,8 @@ class _Turn:
             buttons.append(self._menu_button())
         if node.id in (MAIN, WELCOME):
             buttons.append(Button(self._(ui.LANGUAGE_BUTTON), payload="lang:"))
+        if node.id == MAIN and needs_danger_button(node, self.flows):
+            buttons.insert(0, Button(self._(ui.DANGER_BUTTON), payload=f"g:{EMERGENCY}"))
         return tuple(buttons)
 
     def _menu_button(self) -> Button:
@@ -393,9 +476,17 @@ class _Turn:
             lines.append(f"• {source.id}: {self._(source.summary)} ({source.citation})")
         return "\n".join(lines)
 
-    def _erase(self) -> Outcome:
-        text = self._(ui.ERASED)
+    def _erase(self, channel: str = "") -> Outcome:
+        """Forget everything; say how to delete the chat in this app where we know the app."""
+        text = self._(ui.ERASED_BY_CHANNEL.get(channel, ui.ERASED))
         return None, [Reply(text)]
+
+
+def needs_danger_button(node: Node, flows: Flows) -> bool:
+    """Whether the engine adds "🆘 I am in danger" to the main menu: when the menu's own buttons
+    do not already lead to the emergency screen. Every screen has "Main menu", so the emergency
+    screen is then at most two taps from anywhere, whatever the content says."""
+    return EMERGENCY in flows.nodes and not any(b.goto == EMERGENCY for b in node.buttons)
 
 
 def render_node(
@@ -410,7 +501,11 @@ def render_node(
     replies = [Reply(text) for text in texts]
     replies.extend(extra)
     buttons = [
-        Button(t.gettext(b.label), payload=button_payload(node, b))
+        Button(
+            t.gettext(b.label),
+            payload=button_payload(node, b),
+            short=t.gettext(b.short) if b.short else None,
+        )
         for b in node.buttons
         if matches(b.when, state.answers)
     ]
@@ -452,6 +547,15 @@ def press(flows: Flows, payload: str) -> tuple[Node, ContentButton | None, str] 
     if target in flows.nodes:
         return node, None, target
     return None
+
+
+def _today(services: Services) -> dt.date | None:
+    clock = services.extras.get("today")
+    if callable(clock):
+        clock = clock()
+    if isinstance(clock, dt.datetime):
+        return clock.date()
+    return clock if isinstance(clock, dt.date) else None
 
 
 def _offering(outcome: Outcome, offer: Button | None) -> Outcome:

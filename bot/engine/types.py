@@ -36,36 +36,44 @@ class Event:
 
     ``language_hint`` is the channel's guess at the person's language (Telegram's
     ``language_code``); it is used only until the person has a language in their state.
+    ``channel`` names the channel for the few words that differ by app (how to delete the chat)
+    and for channels where people answer a menu by typing a button's number; empty for others.
     """
 
     kind: Literal["text", "button", "unsupported"]
     text: str = ""
     payload: str = ""
     language_hint: str | None = None
+    channel: str = ""
 
     @classmethod
-    def typed(cls, text: str, language_hint: str | None = None) -> Event:
+    def typed(cls, text: str, language_hint: str | None = None, channel: str = "") -> Event:
         """A text message (``/commands`` included)."""
-        return cls(kind="text", text=text, language_hint=language_hint)
+        return cls(kind="text", text=text, language_hint=language_hint, channel=channel)
 
     @classmethod
-    def pressed(cls, payload: str, language_hint: str | None = None) -> Event:
+    def pressed(cls, payload: str, language_hint: str | None = None, channel: str = "") -> Event:
         """A button press carrying the button's payload."""
-        return cls(kind="button", payload=payload, language_hint=language_hint)
+        return cls(kind="button", payload=payload, language_hint=language_hint, channel=channel)
 
     @classmethod
-    def unsupported(cls, what: str, language_hint: str | None = None) -> Event:
+    def unsupported(cls, what: str, language_hint: str | None = None, channel: str = "") -> Event:
         """A sticker, photo, voice note or anything else the helpline cannot read."""
-        return cls(kind="unsupported", text=what, language_hint=language_hint)
+        return cls(kind="unsupported", text=what, language_hint=language_hint, channel=channel)
 
 
 @dataclass(frozen=True)
 class Button:
-    """A button: either it sends ``payload`` back to the engine, or it opens ``url``."""
+    """A button: either it sends ``payload`` back to the engine, or it opens ``url``.
+
+    ``short`` is the content's optional shorter label (already translated) for channels whose
+    buttons hold fewer characters (WhatsApp: 20 on a button, 24 on a list row).
+    """
 
     label: str
     payload: str | None = None
     url: str | None = None
+    short: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,9 @@ class ConversationState(BaseModel):
     node: str | None = None
     history: list[str] = Field(default_factory=list)
     answers: dict[str, str] = Field(default_factory=dict)
+    shown: list[str] = Field(default_factory=list)
+    """Payloads of the buttons last shown, in order, kept only on channels where people may type a
+    button's number ("2") instead of tapping it (WhatsApp); empty elsewhere."""
 
 
 class Translator(Protocol):

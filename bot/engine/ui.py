@@ -31,12 +31,24 @@ UNSUPPORTED = N_("I can only read text. Please write your question in words or u
 NOT_UNDERSTOOD = N_(
     "Sorry, I did not understand. Please use the buttons, or write a few words about your question."
 )
+DANGER_BUTTON = N_("🆘 I am in danger")
+"""On every "I did not understand" reply; the emergency screen is one tap away."""
+NOTICE = N_("📢 {text}\n(Notice reviewed on {date}.)")
+"""A dated notice above the main menu; ``text`` is the notice, already translated."""
 UNKNOWN_COMMAND = N_("I do not know that command. Here is the main menu.")
 ERASED = N_(
     "Done. I erased everything this helpline kept about this conversation. "
     "To remove the messages from your phone too, delete this chat in the app. "
     "Write /start to begin again."
 )
+ERASED_WHATSAPP = N_(
+    "Done. I erased everything this helpline kept about this conversation. "
+    "To remove the messages from your phone too: in WhatsApp, press and hold this chat in your "
+    "list of chats (on an iPhone, swipe it to the left), then choose to delete the chat. "
+    "Write /start to begin again."
+)
+ERASED_BY_CHANNEL = {"whatsapp": ERASED_WHATSAPP}
+"""How to delete the chat differs by app; channels not named here get the general advice."""
 HELP = N_(
     "How to use this helpline:\n"
     "• Tap the buttons, or write a few words.\n"

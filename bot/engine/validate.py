@@ -27,11 +27,13 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import PoFileError, read_po
 
+from bot.engine import content_rules
 from bot.engine.actions import ACTIONS
 from bot.engine.loader import Problem, Severity, load_flows
 from bot.engine.model import BUTTON_ID_PATTERN, Flows, Node
 from bot.engine.protected import VARIANTS_FILE, compare_protected, load_variants
 from bot.engine.runner import EMERGENCY, HELP, MAIN, WELCOME, button_payload, press
+from bot.engine.validate_whatsapp import check_whatsapp, whatsapp_translations
 from bot.i18n.catalogs import (
     DEFAULT_MIN_COVERAGE,
     DOMAIN,
@@ -77,6 +79,8 @@ class ValidationConfig:
     min_coverage: float = DEFAULT_MIN_COVERAGE
     actions: Collection[str] | None = None
     """Known action names; ``None`` means the built-in actions registered by ``bot.actions``."""
+    readability: bool = True
+    """Check every screen against the plain-language goals (``bot.readability``)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class _Text:
     file: str
     line: int
     node: str
-    kind: str  # "title", "message", "label", "summary" or "interface"
+    kind: str  # "title", "message", "label", "short", "summary", "notice" or "interface"
 
 
 def validate_content(
@@ -105,7 +109,24 @@ def validate_content(
     problems.extend(nlu_problems(flows_dir, result.flows, languages))
     texts = [*_flow_texts(result.flows), *_interface_texts()]
     problems.extend(_check_catalogs(texts, locales_dir, languages, config, obsolete=not broken))
+    if config.readability:
+        problems.extend(_readability(result.flows, locales_dir, languages))
+    problems.extend(check_whatsapp(result.flows, whatsapp_translations(locales_dir, languages)))
     return sorted(set(problems))
+
+
+def _readability(flows: Flows, locales_dir: Path, languages: list[str]) -> list[Problem]:
+    """Plain-language goals per screen, in English and (when enabled) in Spanish."""
+    spanish = None
+    display = ""
+    path = catalog_paths(locales_dir).get("es")
+    if "es" in languages and path is not None:
+        display = _display(path, locales_dir.parent)
+        catalog = _read_catalog(path, "es", display)
+        if isinstance(catalog, Problem):
+            return []  # reported by the catalog checks
+        spanish = content_rules.CatalogTranslator(catalog, "es")
+    return content_rules.check_readability(flows, spanish, display)
 
 
 # -- flows ----------------------------------------------------------------------------------------
@@ -123,7 +144,10 @@ def check_flows(flows: Flows, config: ValidationConfig, reachability: bool = Tru
     if reachability:
         problems.extend(_unreachable(flows))
     problems.extend(_conditions(flows))
+    problems.extend(content_rules.check_citations(flows))
+    problems.extend(content_rules.check_notices(flows, config.today, config.review_max_days))
     for node in flows.nodes.values():
+        problems.extend(_money(node))
         problems.extend(_dead_end(node))
         problems.extend(_sizes(node))
         problems.extend(_callback_data(node))
@@ -135,6 +159,15 @@ def check_flows(flows: Flows, config: ValidationConfig, reachability: bool = Tru
 
 def _where(node: Node) -> tuple[str, int]:
     return (node.origin.file, node.origin.line) if node.origin else ("?", 1)
+
+
+def _money(node: Node) -> list[Problem]:
+    file, line = _where(node)
+    problems: list[Problem] = []
+    for message in node.messages:
+        where = message.origin.line if message.origin else line
+        problems += content_rules.check_money(message.text, file, where, node.id, "this message")
+    return problems
 
 
 def _unreachable(flows: Flows) -> list[Problem]:
@@ -281,6 +314,8 @@ def _automatic_buttons(node: Node) -> list[str]:
             added += ["Back", "Main menu"]
         if node.id in (MAIN, WELCOME):
             added.append("Language")
+    if node.id == MAIN and node.nav and not any(b.goto == EMERGENCY for b in node.buttons):
+        added.append("I am in danger")
     return added
 
 
@@ -527,9 +562,15 @@ def _flow_texts(flows: Flows) -> Iterator[_Text]:
             yield _Text(
                 button.label, file, button.origin.line if button.origin else line, node.id, "label"
             )
+            if button.short:
+                where = button.origin.line if button.origin else line
+                yield _Text(button.short, file, where, node.id, "short")
     for source in flows.sources.values():
         file, line = (source.origin.file, source.origin.line) if source.origin else ("?", 1)
         yield _Text(source.summary, file, line, "", "summary")
+    for notice in flows.notices.values():
+        file, line = (notice.origin.file, notice.origin.line) if notice.origin else ("?", 1)
+        yield _Text(notice.text, file, line, "", "notice")
 
 
 @lru_cache(maxsize=1)
@@ -714,7 +755,9 @@ def _check_catalog(
             )
             continue
         problems.extend(
-            _check_translation(text, translation, display, entry.lineno or 1, language, variants)
+            _check_translation(
+                text, translation, display, entry.lineno or 1, language, variants, code
+            )
         )
         problems.extend(_babel_checks(text, entry, catalog, display, language))
     if obsolete:
@@ -744,6 +787,7 @@ def _check_translation(
     line: int,
     language: str,
     variants: Mapping[str, str],
+    code: str = "",
 ) -> list[Problem]:
     problems: list[Problem] = []
     changed = compare_protected(text.msgid, translation, variants)
@@ -766,6 +810,16 @@ def _check_translation(
                 f'{language}: "{translation}". Correct the translation; if the difference is on '
                 f"purpose (a local number or page), list it in locales/{VARIANTS_FILE}",
             )
+        )
+    if code == "es":
+        problems += content_rules.check_spanish_dollar(translation, display, line, text.node)
+    if text.kind in ("message", "notice"):
+        problems += content_rules.check_money(
+            translation,
+            display,
+            line,
+            text.node,
+            f"the {language} translation of this message ({text.file}:{text.line})",
         )
     english, translated = _placeholders(text.msgid), _placeholders(translation)
     if english != translated:

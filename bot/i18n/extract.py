@@ -1,8 +1,9 @@
 """A Babel extractor for flow YAML, registered under the ``babel.extractors`` entry point.
 
 ``pybabel extract`` calls it for ``flows/*.yaml`` (see ``babel.cfg``) so every title, message,
-button label and source summary becomes a msgid, with the node id and any editor ``note`` as a
-translator comment (``#.``) and the YAML line as its location.
+button label, notice text and source summary becomes a msgid, with the node id (or notice id)
+and any editor ``note`` as a translator comment (``#.``) and the YAML line as its location. A
+button's optional ``short`` label (for WhatsApp) is a msgid too.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def extract_flows(
         if not isinstance(node, dict):
             continue
         yield from _node_strings(node)
+    for notice in raw.get("notices") or []:
+        if isinstance(notice, dict) and isinstance(notice.get("text"), str):
+            comments = [f"notice {notice.get('id', '')}", "banner at the top of the main menu"]
+            if isinstance(notice.get("note"), str):
+                comments.append(notice["note"])
+            yield _line(notice), None, notice["text"], comments
     for source in raw.get("sources") or []:
         if isinstance(source, dict) and isinstance(source.get("summary"), str):
             yield _line(source), None, source["summary"], [f"source {source.get('id', '')}"]
@@ -62,6 +69,13 @@ def _node_strings(node: dict[str, Any]) -> Iterator[ExtractResult]:
                 None,
                 button["label"],
                 [*comments, "button: keep it short"],
+            )
+        if isinstance(button, dict) and isinstance(button.get("short"), str):
+            yield (
+                _line(button, _line(node)),
+                None,
+                button["short"],
+                [*comments, "short button label for WhatsApp: 20 characters at most"],
             )
 
 

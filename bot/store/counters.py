@@ -47,17 +47,23 @@ class SqlCounters:
     ) -> None:
         """Upsert ``count = count + amount`` (safe with several workers)."""
         async with self.sessions() as session:
-            dialect = session.bind.dialect.name if session.bind else "sqlite"
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            statement = insert(CounterRow).values(
-                day=day, channel=channel, locale=locale, node=node, count=amount
-            )
-            statement = statement.on_conflict_do_update(
-                index_elements=["day", "channel", "locale", "node"],
-                set_={"count": CounterRow.count + amount},
-            )
-            await session.execute(statement)
+            await self.add_in(session, (day, channel, locale, node), amount)
             await session.commit()
+
+    @staticmethod
+    async def add_in(session: AsyncSession, key: CounterKey, amount: int = 1) -> None:
+        """The same upsert inside the caller's transaction (a turn counts as it commits)."""
+        day, channel, locale, node = key
+        dialect = session.bind.dialect.name if session.bind else "sqlite"
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(CounterRow).values(
+            day=day, channel=channel, locale=locale, node=node, count=amount
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["day", "channel", "locale", "node"],
+            set_={"count": CounterRow.count + amount},
+        )
+        await session.execute(statement)
 
     async def all(self) -> list[tuple[CounterKey, int]]:
         """Every counter row, oldest day first."""

@@ -7,11 +7,14 @@ so that every deployment has the same history.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, pool, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,6 +26,13 @@ from sqlalchemy.ext.asyncio import (
 __all__ = ["async_url", "create_engine_for", "migrate", "session_factory", "sync_url"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK = 0x48454C50  # "HELP": the PostgreSQL advisory lock key held while migrating
+POOL_SIZE = 10
+"""Connections kept per worker; a turn holds one for a few milliseconds."""
+POOL_OVERFLOW = 20
+POOL_TIMEOUT_SECONDS = 10.0
+"""A turn that cannot get a connection this soon fails (5xx, redelivered) instead of hanging."""
+SQLITE_BUSY_SECONDS = 10
 
 
 def async_url(url: str) -> URL:
@@ -53,30 +63,89 @@ def _ensure_sqlite_folder(url: URL) -> None:
 
 
 def migrate(url: str) -> None:
-    """Bring the schema up to date (``alembic upgrade head``)."""
+    """Bring the schema up to date (``alembic upgrade head``) under a lock.
+
+    Several workers (``run --workers N``) or replicas start at once: PostgreSQL's advisory lock
+    (or, for SQLite, a lock file beside the database) lets one migrate while the others wait and
+    then find nothing left to do.
+    """
     target = sync_url(url)
     _ensure_sqlite_folder(target)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["url"] = target
-    command.upgrade(config, "head")
+    if target.get_backend_name() != "postgresql":
+        with _file_lock(target):
+            command.upgrade(config, "head")
+        return
+    engine = create_engine(target, poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
+            try:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def _file_lock(url: URL) -> Iterator[None]:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    lock = Path(url.database).with_name(Path(url.database).name + ".migrate-lock")
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def create_engine_for(url: str) -> AsyncEngine:
-    """An asyncio engine; SQLite gets a busy timeout so several writers wait instead of failing."""
+    """An asyncio engine with explicit pool limits.
+
+    SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction, so a turn that
+    read the state takes the write lock before it reads (a deferred transaction that reads and
+    then writes fails at once with "database is locked" when another writer came between).
+    """
     target = async_url(url)
     _ensure_sqlite_folder(target)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target, connect_args={"timeout": 15})
+        engine = create_async_engine(
+            target,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine.sync_engine, "begin")
+        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
-    return create_async_engine(target, pool_pre_ping=True)
+    return create_async_engine(
+        target,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -12,7 +12,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "ConversationRow", "CounterRow"]
+__all__ = ["Base", "ConversationRow", "CounterRow", "DeliveryRow"]
 
 
 class Base(DeclarativeBase):
@@ -43,3 +43,21 @@ class CounterRow(Base):
     locale: Mapped[str] = mapped_column(String(16), primary_key=True)
     node: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DeliveryRow(Base):
+    """An update seen in the last ``DEDUPE_WINDOW``: its platform id and what is left to send.
+
+    ``outbox`` holds the rendered answer (channel payloads without any recipient) only until it
+    is sent, then it is cleared; ``sent`` says how many of its messages went out. Nothing here
+    says whose update it was: the recipient comes again with the redelivered update.
+    """
+
+    __tablename__ = "delivery"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
+    outbox: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

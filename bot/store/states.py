@@ -80,34 +80,56 @@ class SqlStateStore:
     async def transaction(self, key: str, update: Update[T]) -> T:
         """Load, update and save one conversation under optimistic concurrency."""
         async with self.sessions() as session:
-            row = await session.get(ConversationRow, key)
-            now = utcnow()
-            current = None
-            if row is not None and row.expires_at > now:
-                current = ConversationState.model_validate_json(row.data)
+            row, current = await self.load(session, key)
             new_state, result = await update(current)
             try:
-                if new_state is None:
-                    if row is not None:
-                        await session.delete(row)
-                elif row is None:
-                    session.add(
-                        ConversationRow(
-                            key=key,
-                            data=new_state.model_dump_json(),
-                            updated_at=now,
-                            expires_at=now + self.ttl,
-                        )
-                    )
-                else:
-                    row.data = new_state.model_dump_json()
-                    row.updated_at = now
-                    row.expires_at = now + self.ttl
+                await self.stage(session, key, row, new_state)
                 await session.commit()
             except (StaleDataError, IntegrityError) as exc:
                 await session.rollback()
                 raise ConcurrentUpdate(key[:8]) from exc
             return result
+
+    async def load(
+        self, session: AsyncSession, key: str, *, lock: bool = False
+    ) -> tuple[ConversationRow | None, ConversationState | None]:
+        """The row and its live state (``None`` when absent or expired), in ``session``.
+
+        ``lock`` takes the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one
+        person wait for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already
+        serialises writers.
+        """
+        row = await session.get(ConversationRow, key, with_for_update=lock or None)
+        current = None
+        if row is not None and row.expires_at > utcnow():
+            current = ConversationState.model_validate_json(row.data)
+        return row, current
+
+    async def stage(
+        self,
+        session: AsyncSession,
+        key: str,
+        row: ConversationRow | None,
+        new_state: ConversationState | None,
+    ) -> None:
+        """Put the new state (or its erasure) into ``session``; the caller commits."""
+        now = utcnow()
+        if new_state is None:
+            if row is not None:
+                await session.delete(row)
+        elif row is None:
+            session.add(
+                ConversationRow(
+                    key=key,
+                    data=new_state.model_dump_json(),
+                    updated_at=now,
+                    expires_at=now + self.ttl,
+                )
+            )
+        else:
+            row.data = new_state.model_dump_json()
+            row.updated_at = now
+            row.expires_at = now + self.ttl
 
     async def erase(self, key: str) -> None:
         """Delete the row now."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import httpx
@@ -17,13 +16,15 @@ from bot.store.database import create_engine_for
 from bot.store.models import ConversationRow
 from tests.conftest import WEBHOOK_SECRET, make_settings
 from tests.support import updates
-from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram, post_update
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET, "Content-Type": "application/json"}
 
 
-def post(base: str, update: dict[str, object]) -> httpx.Response:
-    return httpx.post(f"{base}/telegram/webhook", json=update, headers=HEADERS, timeout=10)
+def post(base: str, fake: FakeTelegram, update: dict[str, object]) -> httpx.Response:
+    """Post as Telegram does, running a webhook reply on the fake Bot API."""
+    response: httpx.Response = post_update(base, fake, update, WEBHOOK_SECRET)
+    return response
 
 
 async def _stored_conversations(url: str) -> int:
@@ -40,28 +41,28 @@ def stored_conversations(settings: Settings) -> int:
     return asyncio.run(_stored_conversations(settings.effective_database_url))
 
 
-def wait_until(condition: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_a_person_who_blocked_the_bot_is_forgotten_at_once(
     telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
 ) -> None:
     base, settings = telegram_app
-    assert post(base, updates.text("/start", "es-MX", user_id=911)).status_code == 200
-    fake_telegram.wait_for(lambda f: len(f.sent()) > 0)
-    assert wait_until(lambda: stored_conversations(settings) == 1), "the conversation is kept"
-
-    fake_telegram.failures["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
-    sent = len(fake_telegram.sent())
-    assert post(base, updates.text("/menu", "es-MX", user_id=911)).status_code == 200
-    fake_telegram.wait_for(lambda f: len(f.sent()) > sent)
-    assert wait_until(lambda: stored_conversations(settings) == 0), (
+    assert (
+        post(base, fake_telegram, updates.text("/start", "es-MX", user_id=911)).status_code == 200
+    )
+    assert fake_telegram.sent(), "answered"
+    assert stored_conversations(settings) == 1, "the conversation is kept"
+    bot = {"id": 7000001, "is_bot": True, "first_name": "Helpline"}
+    blocked = {
+        "update_id": 990001,
+        "my_chat_member": {
+            "chat": {"id": 911, "type": "private"},
+            "from": {"id": 911, "is_bot": False, "first_name": "X"},
+            "date": 1,
+            "old_chat_member": {"status": "member", "user": bot},
+            "new_chat_member": {"status": "kicked", "until_date": 0, "user": bot},
+        },
+    }
+    assert post(base, fake_telegram, blocked).status_code == 200
+    assert stored_conversations(settings) == 0, (
         "nobody can read this chat any more: its state is erased, not kept until it expires"
     )
 
@@ -74,10 +75,10 @@ def test_a_press_is_answered_even_when_its_spinner_cannot_be_stopped(
         400,
         "Bad Request: query is too old and response timeout expired or query id is invalid",
     )
-    assert post(base, updates.button("nav:menu", "es-MX", user_id=912)).status_code == 200
-    fake_telegram.wait_for(lambda f: len(f.sent()) > 0)
-    (menu,) = fake_telegram.wait_for_messages(1)
-    assert fake_telegram.sent("answerCallbackQuery"), "the acknowledgement was tried"
+    press = updates.button("nav:menu", "es-MX", user_id=912)
+    assert post(base, fake_telegram, press).status_code == 200
+    (menu,) = fake_telegram.sent()
+    fake_telegram.wait_for(lambda f: bool(f.sent("answerCallbackQuery")))  # it was tried
     assert "Asilo" in [b["text"] for b in menu.buttons], "the press still got the main menu"
 
 
@@ -118,26 +119,4 @@ async def test_a_failed_start_stops_what_it_had_started(
     assert not left, f"background tasks still running after a failed start: {left}"
 
 
-def test_flood_control_waits_and_resends_instead_of_losing_replies(
-    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
-) -> None:
-    base, _ = telegram_app
-    fake_telegram.throttle("sendMessage", times=2, retry_after=1)
-    assert post(base, updates.text("/start", "es-MX", user_id=913)).status_code == 200
-    fake_telegram.wait_for(lambda f: any(c.buttons for c in f.sent()), timeout=20)
-    texts = [c.text for c in fake_telegram.sent()]
-    assert texts.count(texts[0]) == 3, "the first bubble was refused twice, then sent once allowed"
-    assert len(set(texts)) >= 3, "every later bubble of the turn was sent too"
-    assert any("no es asesoría legal" in t for t in texts)
-
-
-def test_a_passing_network_fault_does_not_cut_an_answer_short(
-    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
-) -> None:
-    base, _ = telegram_app
-    fake_telegram.fail_transiently("sendMessage", times=2)
-    assert post(base, updates.text("/start", "es-MX", user_id=914)).status_code == 200
-    fake_telegram.wait_for(lambda f: any(c.buttons for c in f.sent()), timeout=20)
-    texts = [c.text for c in fake_telegram.sent()]
-    assert texts.count(texts[0]) == 3, "the first bubble failed twice with 502, then went through"
-    assert any("no es asesoría legal" in t for t in texts), "and the rest of the turn followed"
+# Flood control, 5xx and timeouts of the Bot API: tests/delivery/test_bot_api_faults.py

@@ -78,7 +78,7 @@ def test_walk_the_menus_with_buttons_through_the_json_api(client: httpx.Client) 
     others = api(client, payload=buttons(menu)["Other protections"])
     topic = api(client, payload=buttons(others)["Withholding of removal"])
     text = " ".join(str(r["text"]) for r in topic)
-    assert "Information reviewed on November 23, 2026" in text
+    assert "Information reviewed on December 1, 2026" in text
     back = api(client, payload=buttons(topic)["⬅ Back"])
     assert "Convention Against Torture" in buttons(back), "back to the previous screen"
     menu = api(client, payload=buttons(back)["🏠 Main menu"])
@@ -101,7 +101,7 @@ def test_no_javascript_form_posts_render_the_next_screen(client: httpx.Client) -
     }
     assert "Asilo" in menu, "the form post rendered the main menu"
     topic = client.post("/chat", data={"payload": menu["Asilo"]})
-    assert "Información revisada el 23 de noviembre de 2026" in topic.text
+    assert "Información revisada el 1 de diciembre de 2026" in topic.text
     response = client.post("/chat", data={"text": "/ayuda"})
     assert "/borrar" in response.text
 

@@ -19,14 +19,16 @@ import bot.actions  # noqa: F401 - registers deadline_calculator
 from bot.actions.deadline import (
     AGO_DAYS,
     ASK_EXACT,
+    EARLIEST,
     IN_DAYS,
     MAYBE_PASSED,
-    MONTH_ONLY,
     PROBLEMS,
     SOON,
     TODAY,
     TOMORROW,
+    WHICH_DATE,
     YESTERDAY,
+    Ambiguous,
     one_year_after,
     read_arrival,
 )
@@ -110,7 +112,9 @@ def test_the_screen_asks_for_the_date_and_says_it_is_not_kept(calc: Calculator) 
     shown = "\n".join(r.text for r in calc.replies)
     assert calc.state.node == "deadline"
     assert calc._("We do not keep this date. We use it only to answer you.") in shown
-    assert "15/03/2025" in shown
+    # The example writes the month in words, so it cannot be read as day-first or month-first.
+    assert ("15 March 2025" if calc.lang == "en" else "15 de marzo de 2025") in shown
+    assert "15/03/2025" not in shown
 
 
 def test_a_date_before_the_deadline_counts_the_days_left(calc: Calculator) -> None:
@@ -166,20 +170,19 @@ def test_a_date_after_the_deadline_says_it_has_passed(
 
 
 @pytest.mark.parametrize("typed", ["marzo 2025", "March 2025", "3/2025", "marzo del 2025"])
-def test_month_only_shows_the_first_and_last_day_and_asks_for_the_exact_date(
+def test_month_only_counts_from_the_first_day_says_so_and_says_not_to_wait(
     calc: Calculator, typed: str
 ) -> None:
     answer = calc.type(typed)
-    assert calc._(MONTH_ONLY) in answer
-    for arrival, deadline in (
-        (dt.date(2025, 3, 1), dt.date(2026, 3, 1)),
-        (dt.date(2025, 3, 31), dt.date(2026, 3, 31)),
-    ):
-        assert calc.date(arrival) in answer
-        assert calc.date(deadline) in answer
+    assert calc.date(dt.date(2025, 3, 1)) in answer, "the day counted from is repeated"
+    assert calc.date(dt.date(2026, 3, 1)) in answer
     assert calc._(AGO_DAYS).format(days="267") in answer
-    assert calc._(AGO_DAYS).format(days="237") in answer
+    # The last day of the month would give a later deadline: it is never stated.
+    assert calc.date(dt.date(2026, 3, 31)) not in answer
+    assert calc._(AGO_DAYS).format(days="237") not in answer
+    assert calc._(EARLIEST) in answer
     assert calc._(ASK_EXACT) in answer
+    assert ("marzo de 2025" if calc.lang == "es" else "March 2025") in answer
 
 
 def test_a_month_whose_range_straddles_today_says_the_deadline_may_have_passed(
@@ -187,15 +190,15 @@ def test_a_month_whose_range_straddles_today_says_the_deadline_may_have_passed(
 ) -> None:
     answer = calc.type("11/2025")
     assert calc.date(dt.date(2026, 11, 1)) in answer
-    assert calc.date(dt.date(2026, 11, 30)) in answer
+    assert calc.date(dt.date(2026, 11, 30)) not in answer
     assert calc._(MAYBE_PASSED) in answer
 
 
-def test_the_current_month_counts_only_up_to_today(calc: Calculator) -> None:
+def test_the_current_month_counts_from_its_first_day(calc: Calculator) -> None:
     answer = calc.type("11/2026")
-    assert calc.date(dt.date(2026, 11, 23)) in answer
-    assert calc.date(dt.date(2026, 11, 30)) not in answer
-    assert calc.date(dt.date(2027, 11, 23)) in answer
+    assert calc.date(dt.date(2026, 11, 1)) in answer
+    assert calc.date(dt.date(2027, 11, 1)) in answer
+    assert calc.date(dt.date(2027, 11, 23)) not in answer
 
 
 @pytest.mark.parametrize(
@@ -242,11 +245,45 @@ def test_a_person_may_type_in_the_other_language(
     assert "15 de marzo de 2026" in answer
 
 
-def test_day_and_month_follow_the_language_and_the_answer_shows_which_was_read(
-    flows: Flows, localizer: BabelLocalizer, services: Services
+@pytest.mark.parametrize("typed", ["3/4/2025", "03-04-2025", "3.4.25", "llegué el 3/4/2025"])
+def test_a_date_that_reads_two_ways_is_asked_about_with_the_month_written_out(
+    calc: Calculator, typed: str
 ) -> None:
-    assert "3 de abril de 2025" in _es(flows, localizer, services).type("3/4/2025")
-    assert "March 4, 2025" in _en(flows, localizer, services).type("3/4/2025")
+    answer = calc.type(typed)
+    assert calc.state.node == "deadline", "nothing is counted before the person chooses"
+    assert answer.startswith(calc._(WHICH_DATE))
+    labels = [button.label for button in calc.replies[0].buttons]
+    assert labels == [calc.date(dt.date(2025, 3, 4)), calc.date(dt.date(2025, 4, 3))]
+    assert calc._(IN_DAYS).split("{")[0] not in answer
+    assert calc.replies[-1].buttons, "the person keeps the Back and Main menu buttons"
+
+
+@pytest.mark.parametrize(("choice", "day"), [(0, dt.date(2025, 3, 4)), (1, dt.date(2025, 4, 3))])
+def test_the_chosen_reading_is_counted_and_repeated(
+    calc: Calculator, choice: int, day: dt.date
+) -> None:
+    calc.type("3/4/2025")
+    button = calc.replies[0].buttons[choice]
+    assert button.payload is not None
+    calc.replies = calc._send(Event.pressed(button.payload))
+    answer = "\n".join(reply.text for reply in calc.replies)
+    assert calc.date(day) in answer
+    assert calc.date(one_year_after(day)) in answer
+    assert calc.state.node == "deadline_result"
+    assert calc.state.answers == {}
+
+
+def test_the_same_number_twice_is_not_ambiguous(calc: Calculator) -> None:
+    answer = calc.type("4/4/2025")
+    assert calc.date(dt.date(2026, 4, 4)) in answer
+    assert calc.state.node == "deadline_result"
+
+
+def test_a_reading_in_the_future_is_not_offered() -> None:
+    # 05/12/2026 on 2026-12-01: 5 December has not come yet, so only 12 May is possible.
+    arrival = read_arrival("05/12/2026", "es", dt.date(2026, 12, 1))
+    assert not isinstance(arrival, (str, Ambiguous))
+    assert arrival.first == dt.date(2026, 5, 12)
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ TOPICS = ("asylum", "withholding", "cat", "admin_closure", "compare")
 LANGS = ("es", "en")
 MAX_MESSAGE = 700
 MAX_LABEL = 30
-REVIEWED = {"es": "23 de noviembre de 2026", "en": "November 23, 2026"}
+REVIEWED = {"es": "1 de diciembre de 2026", "en": "December 1, 2026"}
 DISCLAIMER = {"es": "no es asesoría legal", "en": "not legal advice"}
 
 
@@ -270,8 +270,24 @@ KEY_FACTS: dict[str, dict[str, list[str]]] = {
         "en": ["Credible fear", "significant possibility", "January 20, 2025"],
     },
     "asylum_work": {
-        "es": ["150 días", "180 días", "23 de febrero de 2026", "permiso de trabajo"],
-        "en": ["150 days", "180 days", "February 23, 2026", "work permit"],
+        "es": [
+            "150 días",
+            "180 días",
+            "23 de febrero de 2026",
+            "permiso de trabajo",
+            "1 de enero de 2026",
+            "560 dólares",
+            "275 dólares",
+        ],
+        "en": [
+            "150 days",
+            "180 days",
+            "February 23, 2026",
+            "work permit",
+            "January 1, 2026",
+            "$560",
+            "$275",
+        ],
     },
     "asylum_granted": {
         "es": ["tarjeta verde", "I-730", "menores de 21"],
@@ -282,7 +298,7 @@ KEY_FACTS: dict[str, dict[str, list[str]]] = {
             "2 de diciembre de 2025",
             "30 de marzo de 2026",
             "22 de julio de 2025",
-            "$100",
+            "100 dólares",
             "29 de mayo de 2026",
         ],
         "en": ["December 2, 2025", "March 30, 2026", "July 22, 2025", "$100", "May 29, 2026"],
@@ -394,7 +410,8 @@ def test_sources_button_lists_the_cited_ids_and_citations(
     for source_id in flows.nodes["asylum_grounds"].sources:
         assert f"• {source_id}:" in chat.text
     assert "INA §101(a)(42), §208(b)(1)" in chat.text
-    assert "citation unconfirmed" in chat.text  # WOR-4 is listed with its doubt
+    doubt = {"es": "cita no está confirmada", "en": "citation is unconfirmed"}[lang]
+    assert doubt in chat.text  # WOR-4 is listed with its doubt, in the reader's language
     summary = {"es": "El asilo protege", "en": "Asylum protects people"}[lang]
     assert summary in chat.text
     chat.press("nav:back")
@@ -553,7 +570,7 @@ def test_topic_nodes_are_legal_and_reviewed_on_the_same_day(topic_nodes: list[No
             assert not node.sources
             continue
         assert node.legal, node.id
-        assert node.reviewed is not None and node.reviewed.isoformat() == "2026-11-23", node.id
+        assert node.reviewed is not None and node.reviewed.isoformat() == "2026-12-01", node.id
 
 
 def _facts() -> dict[str, tuple[set[str], str]]:
@@ -591,7 +608,9 @@ def test_every_source_is_a_confirmed_fact_with_the_weaker_mark() -> None:
             f"{source.id}: marks {marks}, listed as {source.confidence}"
         )
         if "citation unconfirmed" in text:
-            assert "unconfirmed" in source.citation, f"{source.id}: say the citation is unconfirmed"
+            # The doubt is said in words in the (translated) summary: citations are shown as
+            # written in every language, so they hold only names, numbers and dates.
+            assert "unconfirmed" in source.summary, f"{source.id}: say the citation is unconfirmed"
 
 
 def test_every_confirmed_fact_is_available_as_a_source() -> None:

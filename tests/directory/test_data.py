@@ -33,7 +33,7 @@ CASE_LINE = (
 def test_the_directory_loads_with_only_the_known_warning() -> None:
     data = load_directory_data(FOLDER, TODAY, 180, 365)
     assert [str(p) for p in data.problems] == [
-        'flows/legal_aid/providers.yaml:80: warning: provider "mexicans_in_exile": has no phone and '
+        'flows/legal_aid/providers.yaml:83: warning: provider "mexicans_in_exile": has no phone and '
         "no website, so people cannot reach it: it is not shown to people until one is added"
     ]
     assert len(data.providers) == 17
@@ -91,7 +91,7 @@ def test_a_mistyped_number_in_a_translation_is_caught(tmp_path: Path) -> None:
     flows = load_flows(REPO_ROOT / "flows").flows
     problems = check_national_text(entries, flows, load_localizer(locales, ["es", "en"]))
     assert [str(p) for p in problems] == [
-        'flows/legal_aid/national.yaml:22: resource "eoir_case_line": the Spanish translation of '
+        'flows/legal_aid/national.yaml:27: resource "eoir_case_line": the Spanish translation of '
         'the screen "legal_aid_national" does not quote 1-800-898-7180; write it there exactly '
         "like this"
     ]
@@ -124,7 +124,7 @@ def test_a_broken_directory_is_refused_like_broken_flows(tmp_path: Path) -> None
     with pytest.raises(ContentError) as caught:
         load_content(flows, REPO_ROOT / "locales", ["es", "en"])
     assert [str(p) for p in caught.value.problems] == [
-        'flows/legal_aid/providers.yaml:202: provider "houston_immigrant_hotline": phone: '
+        'flows/legal_aid/providers.yaml:210: provider "houston_immigrant_hotline": phone: '
         '"+1833468" is not a valid phone number: write it like +18005551234, or leave it empty '
         '("") when it is not confirmed'
     ]

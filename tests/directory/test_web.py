@@ -54,13 +54,13 @@ def test_spanish_web_chat_finds_help_from_a_typed_state(
     replies = press(client, replies, "Otro estado")
     replies = api(client, text="Tejas")
     assert replies[0]["text"] == "📍 Texas"
-    replies = press(client, replies, "Sí, en detención")
+    replies = press(client, replies, "Sí, detenido o detenida")
     replies = press(client, replies, "San Antonio")
     replies = press(client, replies, "Español")
     text = joined(replies)
     assert "1. RAICES\n📍 San Antonio, TX" in text
     assert "Qué hacen: defensa en la corte de inmigración" in text
-    assert "línea de información sobre detenidos de ICE, 1-888-351-4024" in text
+    assert "llame a su línea sobre detenidos: 1-888-351-4024" in text
     assert len(replies) >= 6 and all(len(str(r["text"])) <= 700 for r in replies)
 
     page = client.get("/").text

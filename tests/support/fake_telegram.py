@@ -2,6 +2,11 @@
 
 python-telegram-bot is pointed at it with ``base_url``; tests read ``calls`` to see exactly what
 the helpline sent. It answers the methods the helpline uses with minimal valid objects.
+
+It also plays Telegram's side of the webhook: ``post_update`` posts an update as Telegram does
+and, when the answer is 200 with a Bot API method in its body, runs that method here (recorded
+with ``via="webhook"``), as Telegram runs a webhook reply. It can be told to refuse calls (403,
+400), to fail for a while (429 with ``retry_after``, 500, 502) and to hang (a timeout).
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,6 +30,8 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    via: str = "api"
+    """``api`` (a call to the Bot API) or ``webhook`` (a method in a webhook response)."""
 
     @property
     def text(self) -> str:
@@ -49,6 +56,38 @@ class FakeTelegram:
     bad_gateway: dict[str, int] = field(default_factory=dict)
     """Method name → (error code, description): the Bot API refuses that method, as Telegram
     does (e.g. 403 "Forbidden: bot was blocked by the user"). The call is still recorded."""
+    server_errors: dict[str, tuple[int, int]] = field(default_factory=dict)
+    hangs: dict[str, tuple[int, float]] = field(default_factory=dict)
+    hang_after: dict[str, int] = field(default_factory=dict)
+    released: threading.Event = field(default_factory=threading.Event)
+    attempts: list[str] = field(default_factory=list)
+    """Every request received, recorded or not (a hung or failed call is an attempt only)."""
+
+    def fail_with(self, method: str, status: int, times: int) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``status`` (e.g. 500), unrecorded:
+        the message did not go out."""
+        with self.lock:
+            self.server_errors[method] = (times, status)
+
+    def hang(self, method: str, times: int, seconds: float = 30.0, after: int = 0) -> None:
+        """Let ``after`` calls of ``method`` through, then hold the next ``times`` for ``seconds``
+        (or until ``release``) and drop them unrecorded: the client times out, nothing went out."""
+        with self.lock:
+            self.released.clear()
+            self.hangs[method] = (times, seconds)
+            self.hang_after[method] = after
+
+    def release(self) -> None:
+        """End every hang now."""
+        self.released.set()
+
+    def _take(self, table: dict[str, tuple[int, Any]], method: str) -> Any:
+        with self.lock:
+            times, value = table.get(method, (0, None))
+            if times <= 0:
+                return None
+            table[method] = (times - 1, value)
+            return value
 
     def throttle(self, method: str, times: int, retry_after: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 Too Many Requests, as Telegram
@@ -100,6 +139,12 @@ class FakeTelegram:
                 "text": params.get("text", ""),
             }
         return True
+
+    def run_webhook_reply(self, body: Mapping[str, Any]) -> None:
+        """Run a method found in a webhook response, as Telegram does."""
+        params = {k: v for k, v in body.items() if k != "method"}
+        with self.lock:
+            self.calls.append(Call(str(body["method"]), params, via="webhook"))
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         with self.lock:
@@ -158,6 +203,28 @@ def start_fake_telegram() -> FakeTelegram:
             else:
                 params = {k: _decode(v) for k, v in parse_qsl(body, keep_blank_values=True)}
             method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            with fake.lock:
+                fake.attempts.append(method)
+            with fake.lock:
+                passing = fake.hang_after.get(method, 0)
+                if passing > 0:
+                    fake.hang_after[method] = passing - 1
+            hang = None if passing > 0 else fake._take(fake.hangs, method)
+            if hang is not None:
+                fake.released.wait(hang)
+                self.close_connection = True
+                return
+            status_only = fake._take(fake.server_errors, method)
+            if status_only is not None:
+                self._answer(
+                    status_only,
+                    {
+                        "ok": False,
+                        "error_code": status_only,
+                        "description": "Internal Server Error",
+                    },
+                )
+                return
             result = fake.record(method, params)
             status, answer = 200, {"ok": True, "result": result}
             if method in fake.failures:
@@ -175,6 +242,9 @@ def start_fake_telegram() -> FakeTelegram:
                     "description": f"Too Many Requests: retry after {retry_after}",
                     "parameters": {"retry_after": retry_after},
                 }
+            self._answer(status, answer)
+
+        def _answer(self, status: int, answer: dict[str, Any]) -> None:
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -190,3 +260,25 @@ def start_fake_telegram() -> FakeTelegram:
     fake.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=fake.server.serve_forever, daemon=True).start()
     return fake
+
+
+def post_update(
+    base: str,
+    fake: FakeTelegram,
+    update: Mapping[str, Any],
+    secret: str | None,
+    timeout: float = 30.0,
+) -> Any:
+    """Post ``update`` to the helpline's webhook as Telegram does, and run the method of a 200
+    response's body on ``fake`` as Telegram would. Returns the ``httpx.Response``."""
+    import httpx
+
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    response = httpx.post(
+        f"{base}/telegram/webhook", json=dict(update), headers=headers, timeout=timeout
+    )
+    if response.status_code == 200 and response.content:
+        body = response.json()
+        if isinstance(body, dict) and "method" in body:
+            fake.run_webhook_reply(body)
+    return response

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.engine.loader import _LineLoader
-from bot.engine.model import Button, Message, Node, Source
+from bot.engine.model import Button, Message, Node, Notice, Source
 from bot.engine.validate import ValidationConfig, validate_content
 from bot.settings import REPO_ROOT
 from tests.support.project import run_cli
@@ -61,7 +61,9 @@ def _check_shape(data: Any) -> None:
     for item in items:
         if not isinstance(item, dict):
             continue
-        if "title" in item and "id" in item:
+        if "expires" in item or ("text" in item and "reviewed" in item):
+            Notice.model_validate(item)
+        elif "title" in item and "id" in item:
             Node.model_validate(item)
         elif "goto" in item:
             Button.model_validate(item)
@@ -154,6 +156,12 @@ def test_every_command_in_the_guides_exists_as_typed(snippet: Snippet, command: 
         f"{snippet}: {command[1]!r} needs a prepared Python; write it as ./helpline ..."
     )
     run_cli(*command, "--help")
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.name)
+def test_the_guides_name_no_command_that_needs_a_prepared_python(guide: Path) -> None:
+    text = guide.read_text(encoding="utf-8")
+    assert "python -m bot" not in text, "write ./helpline ... (it works in a fresh shell)"
 
 
 def test_the_helpline_wrapper_runs_from_a_fresh_shell() -> None:

@@ -1,0 +1,600 @@
+"""The Telegram webhook under load, against its baselines measured in the same run.
+
+One command starts everything on 127.0.0.1 (a fake Bot API with no limits, in this process; the
+servers as their own processes), runs, stops it all and prints every figure:
+
+- answered updates per second and p50/p95/p99 from POST to the reply (the reply in the webhook
+  response body, or the fake Bot API's record of the first ``sendMessage``), closed loop at
+  concurrency 1, 8, 32, 128, with a realistic mix (``/start`` from new chats, button presses,
+  typed text) — for a bare FastAPI route (the stack's limit), a minimal python-telegram-bot
+  echo bot processing inside its route, and the helpline on SQLite (1 worker) and PostgreSQL
+  (1 and 2 workers, where a server answers on 127.0.0.1:5432);
+- open loop at 200 offered updates per second (latency from the scheduled send, so a slow
+  server cannot hide its queue);
+- a 5-second burst at the highest rate this generator posts: time until the last answer;
+- seconds from process start to the first answered update; RSS at rest and after load.
+
+``python -m bench.webhook_bench [--quick] [--duration S] [--levels 1,8] [--before DIR]``;
+``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
+``--profile`` prints a pyinstrument profile of the helpline's webhook hot path instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import uvicorn
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "bench-webhook-secret"
+TOKEN = "123456:BENCH-token"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+LEVELS = [1, 8, 32, 128]
+_update_ids = itertools.count(10_000)
+_chat_ids = itertools.count(5_000_000)
+
+SESSION: list[tuple[str, str]] = [
+    ("text", "/start"),
+    ("press", "b:welcome:1"),
+    ("press", "b:main:0"),
+    ("text", "quiero pedir asilo"),
+    ("press", "nav:back"),
+    ("text", "necesito un abogado gratis"),
+    ("press", "nav:menu"),
+]
+"""One person's visit: a new chat starts, presses, types; then the next person."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def update_for(kind: str, value: str, chat_id: int) -> dict[str, Any]:
+    user = {"id": chat_id, "is_bot": False, "first_name": "Bench", "language_code": "es-MX"}
+    message = {
+        "message_id": next(_update_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private", "first_name": "Bench"},
+        "from": user,
+    }
+    if kind == "text":
+        message["text"] = value
+        if value.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(value)}]
+        return {"update_id": next(_update_ids), "message": message}
+    message["text"] = "(earlier screen)"
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": user,
+            "chat_instance": "1",
+            "data": value,
+            "message": message,
+        },
+    }
+
+
+# -- the fake Bot API, in this process ----------------------------------------------------------
+
+
+@dataclass
+class FakeBotApi:
+    """Answers every Bot API method at once and notes when each chat got a ``sendMessage``."""
+
+    sent: dict[int, float] = field(default_factory=dict)
+    calls: int = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        method = scope["path"].rstrip("/").rsplit("/", 1)[-1]
+        self.calls += 1
+        params: dict[str, Any] = {}
+        if body:
+            try:
+                params = json.loads(body)
+            except ValueError:
+                params = dict(parse_qsl(body.decode()))
+        result: Any = True
+        if method == "getMe":
+            result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+        elif method == "sendMessage":
+            chat_id = int(params.get("chat_id", 0))
+            self.sent.setdefault(chat_id, time.perf_counter())
+            result = {
+                "message_id": self.calls,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": str(params.get("text", ""))[:10],
+            }
+        payload = json.dumps({"ok": True, "result": result}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+# -- servers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """A server process under test."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base: str
+    reply_in_body: bool
+    started_at: float
+
+    def rss_mb(self) -> float:
+        """Resident memory of the process and its children (workers), in MB."""
+        total = 0
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                continue
+        return total / 1024
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            found += [kid, *_children(kid)]
+    return found
+
+
+def start_helpline(
+    name: str, api: str, database_url: str, workers: int, data: Path, app_dir: Path = REPO
+) -> Server:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(
+        DATA_DIR=str(data),
+        DATABASE_URL=database_url,
+        STATE_SECRET="bench-state-secret",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        PUBLIC_URL="https://bench.example.org",
+        TELEGRAM_API_BASE_URL=api,
+        TELEGRAM_RATE_LIMIT="0",  # the fake Bot API has no limit (as in the issue's numbers)
+        CONTENT_WATCH_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(app_dir),
+    )
+    command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    data.mkdir(parents=True, exist_ok=True)
+    log = (data / "service.log").open("wb")
+    process = subprocess.Popen(
+        command,
+        cwd=app_dir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return Server(name, process, f"http://127.0.0.1:{port}", True, started)
+
+
+def start_baseline(kind: str, api: str) -> Server:
+    port = free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.baselines", kind, str(port), api],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return Server(kind, process, f"http://127.0.0.1:{port}", kind != "bare", started)
+
+
+# -- load ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def per_second(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, share: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+async def one_update(
+    client: httpx.AsyncClient,
+    server: Server,
+    fake: FakeBotApi,
+    update: dict[str, Any],
+    chat_id: int,
+    started: float,
+) -> float | None:
+    """POST one update; seconds until its reply (body or fake record), or None if none came."""
+    fake.sent.pop(chat_id, None)
+    try:
+        response = await client.post(f"{server.base}/telegram/webhook", json=update)
+    except httpx.HTTPError:
+        return None
+    now = time.perf_counter()
+    if response.status_code != 200:
+        return None
+    if not server.reply_in_body:
+        return now - started  # the bare route: a 200 is all it does
+    if response.content and b'"method"' in response.content:
+        return now - started
+    deadline = now + 30
+    while chat_id not in fake.sent and time.perf_counter() < deadline:
+        await asyncio.sleep(0.002)
+    return fake.sent[chat_id] - started if chat_id in fake.sent else None
+
+
+async def closed_loop(server: Server, fake: FakeBotApi, concurrency: int, seconds: float) -> Result:
+    result = Result()
+    stop_at = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS) as client:
+
+        async def person() -> None:
+            while time.perf_counter() < stop_at:
+                chat_id = next(_chat_ids)
+                for kind, value in SESSION:
+                    if time.perf_counter() >= stop_at:
+                        return
+                    start = time.perf_counter()
+                    latency = await one_update(
+                        client, server, fake, update_for(kind, value, chat_id), chat_id, start
+                    )
+                    if latency is None:
+                        result.errors += 1
+                    else:
+                        result.latencies.append(latency)
+
+        begin = time.perf_counter()
+        await asyncio.gather(*(person() for _ in range(concurrency)))
+        result.elapsed = time.perf_counter() - begin
+    return result
+
+
+async def open_loop(server: Server, fake: FakeBotApi, rate: float, seconds: float) -> Result:
+    """``rate`` updates per second offered on schedule (new chats: /start and a typed text)."""
+    result = Result()
+    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS) as client:
+        begin = time.perf_counter()
+        tasks = []
+        total = int(rate * seconds)
+
+        async def fire(number: int, due: float) -> None:
+            chat_id = next(_chat_ids)
+            kind, value = SESSION[0] if number % 2 == 0 else SESSION[3]
+            latency = await one_update(
+                client, server, fake, update_for(kind, value, chat_id), chat_id, due
+            )
+            if latency is None:
+                result.errors += 1
+            else:
+                result.latencies.append(latency)
+
+        for number in range(total):
+            due = begin + number / rate if rate > 0 else time.perf_counter()
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            elif rate <= 0:
+                await asyncio.sleep(0)
+            tasks.append(asyncio.create_task(fire(number, due)))
+            if rate <= 0 and time.perf_counter() - begin >= seconds:
+                break
+        await asyncio.gather(*tasks)
+        result.elapsed = time.perf_counter() - begin
+    return result
+
+
+async def burst(server: Server, fake: FakeBotApi, seconds: float) -> tuple[int, float, int]:
+    """Post as fast as this generator can for ``seconds``; (posted, s to the last answer, lost)."""
+    result = Result()
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx.AsyncClient(limits=limits, timeout=120, headers=HEADERS) as client:
+        begin = time.perf_counter()
+        tasks: list[asyncio.Task[None]] = []
+
+        async def fire() -> None:
+            chat_id = next(_chat_ids)
+            start = time.perf_counter()
+            latency = await one_update(
+                client, server, fake, update_for("text", "/start", chat_id), chat_id, start
+            )
+            if latency is None:
+                result.errors += 1
+            else:
+                result.latencies.append(start + latency - begin)
+
+        while time.perf_counter() - begin < seconds:
+            tasks.append(asyncio.create_task(fire()))
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+    last = max(result.latencies) if result.latencies else float("nan")
+    return len(tasks), last, result.errors
+
+
+async def warm_up(server: Server, fake: FakeBotApi) -> None:
+    """One whole visit, unmeasured: lazy loads (language models) happen here, not in a figure."""
+    async with httpx.AsyncClient(timeout=60, headers=HEADERS) as client:
+        chat_id = next(_chat_ids)
+        for kind, value in SESSION:
+            update = update_for(kind, value, chat_id)
+            await one_update(client, server, fake, update, chat_id, time.perf_counter())
+
+
+async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) -> float:
+    """Seconds from process start to the first answered update."""
+    deadline = time.perf_counter() + timeout
+    async with httpx.AsyncClient(timeout=5, headers=HEADERS) as client:
+        while time.perf_counter() < deadline:
+            chat_id = next(_chat_ids)
+            start = time.perf_counter()
+            try:
+                latency = await one_update(
+                    client, server, fake, update_for("text", "/start", chat_id), chat_id, start
+                )
+            except httpx.HTTPError:
+                latency = None
+            if latency is not None:
+                return time.perf_counter() - server.started_at
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"{server.name} never answered (its log is in the bench's temp folder)")
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def _postgres() -> tuple[str, Callable[[], None]] | None:
+    try:
+        import psycopg
+
+        admin = "postgresql://postgres@127.0.0.1:5432/test"
+        name = f"helpline_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except Exception:  # noqa: BLE001 - no server: those lines are skipped
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
+
+
+def line(label: str, result: Result, echo: float | None) -> str:
+    ratio = f"  {result.per_second() / echo:4.1f}x echo" if echo else ""
+    return (
+        f"    {label:<26} {result.per_second():8.1f} answered/s   p50 {result.percentile(0.5):7.1f}"
+        f"  p95 {result.percentile(0.95):7.1f}  p99 {result.percentile(0.99):7.1f} ms"
+        f"  errors {result.errors}{ratio}"
+    )
+
+
+async def run(args: argparse.Namespace) -> None:
+    fake = FakeBotApi()
+    api_port = free_port()
+    api_server = uvicorn.Server(
+        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
+    )
+    api_task = asyncio.create_task(api_server.serve())
+    while not api_server.started:
+        await asyncio.sleep(0.01)
+    api = f"http://127.0.0.1:{api_port}"
+    levels = [int(x) for x in args.levels.split(",")]
+    duration = args.duration
+    folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+    targets: list[tuple[str, Callable[[], Server], Callable[[], None] | None]] = [
+        ("bare FastAPI route", lambda: start_baseline("bare", api), None),
+        ("PTB echo bot", lambda: start_baseline("echo", api), None),
+        (
+            "helpline SQLite 1w",
+            lambda: start_helpline("sqlite", api, f"sqlite:///{folder / 's.db'}", 1, folder / "s"),
+            None,
+        ),
+    ]
+    if args.before:
+        before = Path(args.before)
+        targets.append(
+            (
+                "before: SQLite 1w",
+                lambda: start_helpline(
+                    "before", api, f"sqlite:///{folder / 'b.db'}", 1, folder / "b", before
+                ),
+                None,
+            )
+        )
+    if not args.quick:
+        for workers in (1, 2):
+            pg = _postgres()
+            if pg is None:
+                print("  PostgreSQL: skipped (no server answers on 127.0.0.1:5432)")
+                break
+            url, drop = pg
+            targets.append(
+                (
+                    f"helpline PostgreSQL {workers}w",
+                    lambda url=url, workers=workers: start_helpline(
+                        f"pg{workers}", api, url, workers, folder / f"p{workers}"
+                    ),
+                    drop,
+                )
+            )
+    print(f"webhook (closed loop, {duration:g} s per level; mix: {len(SESSION)}-step visits)")
+    echo_rate: dict[int, float] = {}
+    extra: list[str] = []
+    for label, start, cleanup in targets:
+        server = start()
+        try:
+            startup = await wait_answered(server, fake)
+            await warm_up(server, fake)
+            rest = server.rss_mb()
+            print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
+            for level in levels:
+                result = await closed_loop(server, fake, level, duration)
+                if label == "PTB echo bot":
+                    echo_rate[level] = result.per_second()
+                echo = echo_rate.get(level) if label != "PTB echo bot" else None
+                print(line(f"concurrency {level}", result, echo))
+            print(f"    RSS after load {server.rss_mb():.0f} MB")
+            if label in ("PTB echo bot", "helpline SQLite 1w") or label.startswith("before"):
+                offered = await open_loop(server, fake, args.rate, duration)
+                extra.append(line(f"{label} @ {args.rate:g}/s offered", offered, None))
+                posted, last, lost = await burst(server, fake, args.burst)
+                extra.append(
+                    f"    {label}: {args.burst:g}-s burst, {posted} updates posted "
+                    f"({posted / args.burst:.0f}/s): last answered {last:.2f} s after the start, "
+                    f"{lost} unanswered"
+                )
+        finally:
+            server.stop()
+            if cleanup is not None:
+                cleanup()
+    print(f"open loop ({args.rate:g} updates/s offered, latency from the scheduled send) and burst")
+    for text in extra:
+        print(text)
+    api_server.should_exit = True
+    await api_task
+
+
+async def profile(turns: int) -> None:
+    """pyinstrument over ``TelegramChannel.handle`` for a mix of updates, in process."""
+    from pyinstrument import Profiler
+
+    from bot.app import create_app
+    from bot.settings import Settings
+
+    fake = FakeBotApi()
+    api_port = free_port()
+    api_server = uvicorn.Server(
+        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
+    )
+    api_task = asyncio.create_task(api_server.serve())
+    while not api_server.started:
+        await asyncio.sleep(0.01)
+    folder = Path(tempfile.mkdtemp(prefix="helpline-profile-"))
+    settings = Settings(
+        _env_file=None,
+        data_dir=folder,
+        database_url=f"sqlite:///{folder / 'p.db'}",
+        state_secret="profile",
+        telegram_bot_token=TOKEN,
+        telegram_webhook_secret=SECRET,
+        public_url="https://bench.example.org",
+        telegram_api_base_url=f"http://127.0.0.1:{api_port}",
+        telegram_rate_limit=0,
+        content_watch_seconds=0,
+    )  # type: ignore[call-arg]
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        channel = app.state.runtime.telegram
+
+        def visits(count: int) -> list[bytes]:
+            bodies = []
+            chat_id = 0
+            for number in range(count):
+                if number % len(SESSION) == 0:
+                    chat_id = next(_chat_ids)
+                kind, value = SESSION[number % len(SESSION)]
+                bodies.append(json.dumps(update_for(kind, value, chat_id)).encode())
+            return bodies
+
+        for body in visits(len(SESSION)):  # lazy loads (language models) happen here
+            await channel.handle(body)
+        bodies = visits(turns)
+        profiler = Profiler(async_mode="enabled")
+        start = time.perf_counter()
+        with profiler:
+            for body in bodies:
+                await channel.handle(body)
+        elapsed = time.perf_counter() - start
+        print(f"{turns} webhook turns in process: {elapsed / turns * 1e6:,.0f} µs per turn")
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    api_server.should_exit = True
+    await api_task
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="SQLite only, short (smoke test)")
+    parser.add_argument("--duration", type=float, default=4.0)
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)))
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--burst", type=float, default=5.0)
+    parser.add_argument("--before", default=None, help="an older checkout to measure too")
+    parser.add_argument("--profile", type=int, default=0, help="profile N in-process turns")
+    args = parser.parse_args(argv)
+    if args.profile:
+        asyncio.run(profile(args.profile))
+        return
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
