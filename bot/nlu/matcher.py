@@ -82,7 +82,7 @@ class Settings:
     """A rival topic with more than ``1 - margin`` of the best one's probability is close."""
     danger: float = 0.8
     """The classifier's emergency probability that raises the alarm on its own."""
-    fear_topic: float = 0.55
+    fear_topic: float = 0.2
     """Fear with a topic this likely goes to the topic, not to the danger question."""
     known: float = 0.34
     """Share of a message's meaningful words the screens' training text must know (as written
