@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.settings import Settings
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import updates
-from tests.support.fake_telegram import Call, FakeTelegram
+from tests.support.fake_telegram import Call, FakeTelegram, post_update
 
 SCREENS = ["main", "asylum", "deadline", "legal_aid_state_other", "danger_check", "court"]
 """``deadline`` reads typed dates; ``legal_aid_state_other`` reads a typed US state."""
@@ -30,17 +29,12 @@ DANGER = [
 ]
 
 
-def _post(base: str, update: dict[str, Any]) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-    response = httpx.post(f"{base}/telegram/webhook", json=update, headers=headers, timeout=10)
-    assert response.status_code == 200
-
-
 def _say(base: str, fake: FakeTelegram, update: dict[str, Any]) -> list[Call]:
+    """Post an update as Telegram does (a method in the webhook's response is run on the fake
+    Bot API, as Telegram would); it is answered before the webhook responds."""
     before = len(fake.sent())
-    _post(base, update)
-    fake.wait_for(lambda f: len(f.sent()) > before)
-    return fake.wait_for_messages(len(fake.sent()))[before:]
+    assert post_update(base, fake, update, WEBHOOK_SECRET).status_code == 200
+    return fake.sent()[before:]
 
 
 def _emergency_first(replies: list[Call]) -> bool:
