@@ -88,6 +88,9 @@ class Settings:
     """Share of a message's meaningful words the screens' training text must know (as written
     or by stem) before anything less than a confident answer is offered: "quien gano el
     partido" shares letters with many screens but not one word."""
+    alone: float = 0.45
+    """A topic this likely with no other topic worth a button is answered outright: one
+    "Did you mean" button would only cost a tap."""
     max_candidates: int = 3
     second_opinion: bool = True
     """Ask the fuzzy keyword matcher before offering buttons when the classifier is unsure."""
@@ -326,7 +329,7 @@ class TextMatcher:
             return Match(node=None, confidence=confidence, language=language)
         offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
         choices = tuple(self._best_node(scores, t) for t in offered)
-        if len(choices) == 1 and confidence >= settings.confident:
+        if len(choices) == 1 and confidence >= settings.alone:
             return Match(node=choices[0], confidence=confidence, language=language)
         return Match(node=None, confidence=confidence, candidates=choices, language=language)
 
