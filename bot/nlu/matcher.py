@@ -259,7 +259,10 @@ class TextMatcher:
         return known / len(content)
 
     def _stem_known(self, word: str) -> bool:
-        return any(s in self.vocabulary for s in stem(word, self.classifier._known).split())
+        """Known by its stem, or (typos) like a keyword word of some screen."""
+        if any(s in self.vocabulary for s in stem(word, self.classifier._known).split()):
+            return True
+        return self.fuzzy is not None and bool(self.fuzzy._similar(word))
 
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
@@ -320,7 +323,7 @@ class TextMatcher:
             return Match(
                 node=self._best_node(scores, best), confidence=confidence, language=language
             )
-        if self.fuzzy is not None and not self.fuzzy.rank(words):
+        if self.fuzzy is not None and share < 1.0 and not self.fuzzy.rank(words):
             # Unsure, and no keyword of any screen resembles a word here: say so (measured on
             # the dev set, this second opinion halves off-topic false matches).
             return Match(node=None, confidence=confidence, language=language)
