@@ -190,6 +190,12 @@ class TextMatcher:
         """
         offtopic = load_offtopic(flows_dir)
         texts, labels = training_data(flows, offtopic)
+        if len(set(labels) - {OFF_TOPIC}) < 2:
+            # Content without examples or keywords (a test, a new deployment): the titles are
+            # all there is to learn from, and a classifier needs two labels at least.
+            for node in flows.nodes.values():
+                texts.append(tokens(node.title) or [node.id])
+                labels.append(node.id)
         topics = topic_map(flows)
         topic_labels = [topics.get(label, label) for label in labels]
         classifier = train_cached(texts, topic_labels, config, cache_dir=cache_dir)
