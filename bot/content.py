@@ -47,22 +47,28 @@ def build_services(
     *,
     legal_aid_warn_days: int = 180,
     legal_aid_hide_days: int = 365,
+    localizer: BabelLocalizer | None = None,
+    nlu_cache: Path | None = None,
 ) -> Services:
     """The optional engine helpers (free-text matcher, legal-aid directory) for this content.
 
     The directory comes from ``flows_dir / "legal_aid"``; its errors raise ``ContentError`` like
-    flow errors, so a reload with a broken directory keeps the last good content.
+    flow errors, so a reload with a broken directory keeps the last good content. The matcher is
+    trained here (``bot.nlu.matcher``), so every good reload trains it on the new examples; a
+    broken danger or off-topic file raises ``ContentError`` too.
     """
     from bot.directory.service import build_directory
-    from bot.nlu import KeywordMatcher
 
     directory = None
     if flows_dir is not None:
         directory = build_directory(
             flows_dir / "legal_aid", legal_aid_warn_days, legal_aid_hide_days
         )
+    from bot.nlu.build import build_matcher
+
+    matcher = build_matcher(flows, languages, flows_dir, localizer, nlu_cache)
     return Services(
-        matcher=KeywordMatcher.from_flows(flows, languages),
+        matcher=matcher,
         directory=directory,
         extras={"today": dt.date.today},  # the engine's clock, for dated notices
     )
@@ -76,6 +82,7 @@ def load_content(
     *,
     legal_aid_warn_days: int = 180,
     legal_aid_hide_days: int = 365,
+    nlu_cache: Path | None = None,
 ) -> Content:
     """Load and check content; raise ``ContentError`` listing every error when it is unusable."""
     result = load_flows(flows_dir)
@@ -88,6 +95,8 @@ def load_content(
         flows_dir,
         legal_aid_warn_days=legal_aid_warn_days,
         legal_aid_hide_days=legal_aid_hide_days,
+        localizer=localizer,
+        nlu_cache=nlu_cache,
     )
     return Content(result.flows, localizer, services)
 
@@ -105,6 +114,7 @@ class ContentHolder:
         review_max_days: int = 180,
         legal_aid_warn_days: int = 180,
         legal_aid_hide_days: int = 365,
+        nlu_cache: Path | None = None,
     ) -> None:
         self.flows_dir = flows_dir
         self.locales_dir = locales_dir
@@ -115,11 +125,18 @@ class ContentHolder:
             "legal_aid_warn_days": legal_aid_warn_days,
             "legal_aid_hide_days": legal_aid_hide_days,
         }
+        self.nlu_cache = nlu_cache
+        """Where trained classifiers are kept by content hash (``DATA_DIR/nlu-cache``)."""
         self.listeners: list[Callable[[Content], None]] = []
         """Called (from the reloading thread) after new content goes into service."""
         self._reloading = threading.Lock()
         self.current = load_content(
-            flows_dir, locales_dir, languages, min_coverage, **self.legal_aid_days
+            flows_dir,
+            locales_dir,
+            languages,
+            min_coverage,
+            **self.legal_aid_days,
+            nlu_cache=nlu_cache,
         )
 
     @classmethod
@@ -133,6 +150,7 @@ class ContentHolder:
             review_max_days=settings.content_review_max_days,
             legal_aid_warn_days=settings.legal_aid_warn_days,
             legal_aid_hide_days=settings.legal_aid_hide_days,
+            nlu_cache=settings.data_dir / "nlu-cache",
         )
 
     def check(self) -> list[Problem]:
@@ -166,6 +184,7 @@ class ContentHolder:
                 self.languages,
                 self.min_coverage,
                 **self.legal_aid_days,
+                nlu_cache=self.nlu_cache,
             )
         except ContentError as exc:
             log.error("content reload refused, still serving the last good version: %s", exc)

@@ -294,7 +294,9 @@ class _Turn:
         found = self._match(text, self.state.locale or self.localizer.locales[0])
         offer = self._language_offer(found.language) if found is not None else None
         if found is not None and found.danger and EMERGENCY in self.flows.nodes:
-            return _offering(self._show(EMERGENCY), offer)
+            # The matcher names the screen: emergency, or "are you in danger now?" for fear.
+            target = found.node if found.node in self.flows.nodes else EMERGENCY
+            return _offering(self._show(target), offer)
         node = self.flows.get(self.state.node)
         if node is not None and node.input is not None and not first and len(text) <= MAX_TEXT:
             return self._input(node, text)

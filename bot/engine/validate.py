@@ -104,6 +104,9 @@ def validate_content(
     problems = list(result.problems)
     broken = bool(result.errors)
     problems.extend(check_flows(result.flows, config, reachability=not broken))
+    from bot.nlu.check import nlu_problems
+
+    problems.extend(nlu_problems(flows_dir, result.flows, languages))
     texts = [*_flow_texts(result.flows), *_interface_texts()]
     problems.extend(_check_catalogs(texts, locales_dir, languages, config, obsolete=not broken))
     if config.readability:

@@ -1,8 +1,9 @@
-"""Understanding what people type: normalisation, danger words, small talk, language, keywords.
+"""Understanding what people type: danger first, small talk, a trained classifier, language.
 
-``KeywordMatcher.from_flows(flows, languages)`` is the engine's ``Matcher``. The names below
-are imported on first use, so that ``bot.nlu.cli`` (loaded by every ``python -m bot`` command)
-does not load the matcher and its language models for commands that never match text.
+``TextMatcher.from_flows(flows, languages, flows_dir=...)`` is the engine's ``Matcher``
+(``KeywordMatcher`` is its older name, kept for existing imports). The names below are imported
+on first use, so that ``bot.nlu.cli`` (loaded by every ``python -m bot`` command) does not load
+scikit-learn for commands that never match text.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.nlu.matcher import KeywordMatcher, Settings
+    from bot.nlu.matcher import KeywordMatcher, Settings, TextMatcher
 
-__all__ = ["KeywordMatcher", "Settings"]
+__all__ = ["KeywordMatcher", "Settings", "TextMatcher"]
 
 
 def __getattr__(name: str) -> object:

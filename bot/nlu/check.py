@@ -5,12 +5,19 @@ checks catch what the matcher cannot use (a keyword that is only punctuation or 
 words such as "que es"), a language code that is not one, and the same keyword on screens of
 different topics, which turns every message containing it into a "Did you mean" question.
 ``bot.engine.validate`` (or anyone) can add these to its report.
+
+``nlu_problems`` (which ``python -m bot validate`` reports) checks the ``examples`` the same way,
+and the danger and off-topic files under ``flows/nlu/``: a broken danger file is an error (the
+content does not load, so a reload keeps the working one), a danger phrase that fires on an
+ordinary screen's example is a warning.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
 
 from bot.engine.loader import Problem
 from bot.engine.model import Flows, Node
@@ -18,7 +25,13 @@ from bot.nlu.normalize import normalize
 from bot.nlu.stopwords import STOPWORDS
 from bot.nlu.topics import topic_map
 
-__all__ = ["keyword_problems"]
+__all__ = [
+    "MIN_EXAMPLES",
+    "example_problems",
+    "keyword_problems",
+    "nlu_file_problems",
+    "nlu_problems",
+]
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
@@ -70,3 +83,136 @@ def keyword_problems(flows: Flows) -> list[Problem]:
             )
         )
     return sorted(problems)
+
+
+# -- examples and the danger and off-topic files ------------------------------------------------
+
+MIN_EXAMPLES = 5
+"""A topic screen (``bot.nlu.topics.TOPICS``) should carry at least this many examples per
+language: fewer, and the classifier knows the topic mostly from its keywords."""
+_NOT_TOPICS = frozenset({"welcome", "main", "help", "about", "emergency", "danger_check"})
+
+
+def example_problems(flows: Flows, languages: Sequence[str] = ("es", "en")) -> list[Problem]:
+    """Warnings about ``examples``: language codes, examples that look written in another
+    language, the same example on screens of different topics (or twice on one), and topic
+    screens with too few examples in an enabled language."""
+    from bot.nlu.language import NgramGuesser
+    from bot.nlu.topics import TOPICS
+
+    problems: list[Problem] = []
+    topics = topic_map(flows)
+    corpus: dict[str, list[str]] = defaultdict(list)
+    for node in flows.nodes.values():
+        for source in (node.keywords, node.examples):
+            for language, items in source.items():
+                corpus[language].extend(items)
+    known = [code for code in languages if corpus.get(code)]
+    guesser = NgramGuesser({code: corpus[code] for code in known}, margin=0.6)
+    owners: dict[str, dict[str, Node]] = defaultdict(dict)
+    for node in flows.nodes.values():
+        for language, items in node.examples.items():
+            if not _LANGUAGE_CODE.match(language):
+                problems.append(
+                    _warning(node, f'examples: "{language}" is not a language code (use es, en)')
+                )
+                continue
+            seen: set[str] = set()
+            for example in items:
+                key = normalize(example)
+                if not key:
+                    problems.append(
+                        _warning(node, f'example "{example}" has no letters or digits; remove it')
+                    )
+                    continue
+                if key in seen:
+                    problems.append(_warning(node, f'example "{example}" is written twice here'))
+                seen.add(key)
+                guess = guesser.guess(example) if len(key.split()) >= 3 else None
+                if guess is not None and guess != language and language in known:
+                    problems.append(
+                        _warning(
+                            node,
+                            f'example "{example}" is under "{language}" but looks written in '
+                            f'"{guess}"; move it to the list of its language',
+                        )
+                    )
+                owners[key].setdefault(topics.get(node.id, node.id), node)
+        if node.id in TOPICS and node.id not in _NOT_TOPICS:
+            for language in languages:
+                count = len(node.examples.get(language, []))
+                if count < MIN_EXAMPLES:
+                    problems.append(
+                        _warning(
+                            node,
+                            f'only {count} example(s) in "{language}" on a topic screen; add '
+                            f"at least {MIN_EXAMPLES} messages as people write them",
+                        )
+                    )
+    for key, by_topic in owners.items():
+        if len(by_topic) < 2:
+            continue
+        nodes = sorted(by_topic.values(), key=lambda n: n.id)
+        others = ", ".join(n.id for n in nodes[1:])
+        problems.append(
+            _warning(
+                nodes[0],
+                f'example "{key}" is also an example of {others} (another topic): the matcher '
+                "cannot learn which one it means; keep it on one screen",
+            )
+        )
+    return sorted(problems)
+
+
+def nlu_file_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
+    """Errors in ``flows/nlu/danger.yaml`` and ``offtopic.yaml`` (they stop a reload), and
+    warnings for danger phrases that fire on an example of an ordinary screen (a false alarm
+    waiting to happen) or name a screen that does not exist."""
+    from bot.nlu.danger import DANGER_FILE, DangerDetector, PatternError, load_patterns
+    from bot.nlu.normalize import tokens
+    from bot.nlu.offtopic import OFFTOPIC_FILE, OfftopicError, load_offtopic
+
+    problems: list[Problem] = []
+    try:
+        load_offtopic(flows_dir)
+    except OfftopicError as exc:
+        problems.append(Problem(str(OFFTOPIC_FILE), 1, "", str(exc)))
+    try:
+        patterns = load_patterns(flows_dir)
+    except PatternError as exc:
+        file, _, line = exc.where.partition(":")
+        problems.append(Problem(file, int(line) if line.isdigit() else 1, "", exc.message))
+        return problems
+    detector = DangerDetector(patterns)
+    for category in patterns.categories:
+        if category.goto not in flows.nodes and category.goto != "emergency":
+            problems.append(
+                Problem(
+                    str(DANGER_FILE),
+                    patterns.lines.get(category.id, 1),
+                    "",
+                    f'category "{category.id}": goto "{category.goto}" is not a screen',
+                )
+            )
+    calm = {"emergency", "danger_check"}
+    for node in flows.nodes.values():
+        if node.id in calm:
+            continue
+        for items in node.examples.values():
+            for example in items:
+                hit = detector.find(tokens(example))
+                if hit is not None and not hit.alone:
+                    problems.append(
+                        _warning(
+                            node,
+                            f'example "{example}" sets off the danger phrase "{hit.phrase}" '
+                            f"({hit.category}, {DANGER_FILE}): people who write this get the "
+                            "emergency screen; make the phrase more precise or drop the example",
+                        )
+                    )
+    return problems
+
+
+def nlu_problems(flows_dir: Path, flows: Flows, languages: Sequence[str]) -> list[Problem]:
+    """Everything ``python -m bot validate`` reports about free-text understanding."""
+    return [*example_problems(flows, languages), *nlu_file_problems(flows_dir, flows)]

@@ -1,10 +1,11 @@
 """``python -m bot match`` and ``python -m bot nlu-eval``: the matcher on its own.
 
 ``match`` reads one message a line from stdin and prints ``message<TAB>node<TAB>confidence``
-(``-`` when nothing matches; the emergency node for danger), so anyone can run the matcher on
-their own evaluation set. ``nlu-eval`` prints accuracy figures for a labelled TSV file.
-Both read the configured flows, exactly as the helpline does. Heavy imports wait until a
-command runs, so that ``python -m bot --help`` stays quick.
+(``-`` when nothing matches; the emergency node for danger), and with ``--candidates`` a fourth
+column with the screens that would be offered as buttons, so anyone can run the matcher on their
+own messages. ``nlu-eval`` prints the figures for the dev and held-out files, the language
+identification comparison, the training time and the time per message. Both read the configured
+flows and translations, exactly as the helpline does. Heavy imports wait until a command runs.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from bot.nlu.matcher import KeywordMatcher
+    from bot.nlu.matcher import TextMatcher
 
-__all__ = ["DEFAULT_EVAL", "build_matcher", "match_command", "nlu_eval_command"]
+__all__ = ["DEFAULT_EVAL", "DEFAULT_HELD", "build_matcher", "match_command", "nlu_eval_command"]
 
-DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "tests" / "data" / "nlu_eval.tsv"
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
+DEFAULT_EVAL = DATA / "nlu_eval.tsv"
+DEFAULT_HELD = DATA / "nlu_eval_held.tsv"
 
 
-def build_matcher() -> KeywordMatcher:
-    """The matcher for the configured flows and languages; content errors are printed."""
+def build_matcher() -> TextMatcher:
+    """The matcher for the configured flows, translations and languages; errors are printed."""
     from bot.engine.loader import load_flows
-    from bot.nlu.matcher import KeywordMatcher
+    from bot.i18n.catalogs import load_localizer
+    from bot.nlu.matcher import TextMatcher, catalog_texts
     from bot.settings import get_settings
 
     settings = get_settings()
@@ -35,26 +39,33 @@ def build_matcher() -> KeywordMatcher:
         typer.echo(str(problem), err=True)
     if result.errors:
         typer.echo(f"{len(result.errors)} content error(s); matching what loaded.", err=True)
-    return KeywordMatcher.from_flows(result.flows, settings.language_list)
+    localizer = load_localizer(
+        settings.locales_dir, settings.language_list, settings.language_min_coverage
+    )
+    return TextMatcher.from_flows(
+        result.flows,
+        settings.language_list,
+        flows_dir=settings.flows_dir,
+        translations=catalog_texts(result.flows, localizer),
+    )
 
 
 def nlu_eval_command(
-    file: Annotated[Path, typer.Argument(help="Labelled TSV: text, lang, expected, split.")] = (
+    file: Annotated[Path, typer.Argument(help="Dev TSV: text, lang, expected, split.")] = (
         DEFAULT_EVAL
     ),
+    held_file: Annotated[
+        Path, typer.Option("--held-file", help="The frozen held-out TSV.")
+    ] = DEFAULT_HELD,
     quiet: Annotated[bool, typer.Option(help="Only the figures, not every miss.")] = False,
     held: Annotated[
-        bool, typer.Option(help="Also list the held-out misses (not while tuning).")
+        bool, typer.Option(help="Also list the held-out misses (never while tuning).")
     ] = False,
 ) -> None:
-    """Print top-1 accuracy, topic confusion, off-topic false matches and danger routing."""
-    from bot.nlu.evaluate import evaluate, format_report, read_rows
+    """Print dev and held-out figures: top-1, offered, danger, false alarms, confusions."""
+    from bot.nlu.report import full_report
 
-    misses = ("dev", "held") if held else ("dev",)
-    report = format_report(evaluate(build_matcher(), read_rows(file)), misses_of=misses)
-    if quiet:
-        report = report.split("\nmisses")[0]
-    typer.echo(report)
+    typer.echo(full_report(file, held_file, show_misses=not quiet, show_held=held))
 
 
 def match_command(

@@ -1,197 +1,461 @@
-"""Danger words: someone in danger now, hurt, kidnapped or thinking of suicide.
+"""Danger first: someone in danger now, hunted, kidnapped, near armed people, locked in, hurt, or
+thinking of suicide.
 
-These are checked before anything else, in every language at once (a person in danger writes in
-whatever language comes first), and tolerate typos. A false alarm costs one screen with
-emergency numbers; a missed alarm can cost a life, so the lists lean towards alarm. Past harm
-told as part of a story ("they killed my brother", "me torturaron") is not an alarm by itself:
-the topic screens answer it. Editors can add phrases through the ``emergency`` node's
-``keywords`` in the flows.
+The phrases are content, not code: ``flows/nlu/danger.yaml`` (its header explains the syntax to
+editors), grouped in categories. Every typed message is checked against all of them, in every
+language at once (a person in danger writes in whatever language comes first), before anything
+else. A false alarm costs one screen with emergency numbers; a missed alarm can cost a life, so
+the lists lean towards alarm. Two things keep ordinary questions from alarming:
+
+* ``quiet_by``: a category that tells something which may be long past ("me secuestraron") or
+  what would happen on return ("si me deportan me van a matar") is quiet when the message clearly
+  says so and has no word of now ("ahorita", "right now");
+* ``alone``: fear ("tengo miedo") leads to its own question screen only when the message asks
+  nothing else; the matcher decides that.
+
+``BUILTIN`` is a floor that no edit of the file can remove: the plainest words for danger and
+suicide in Spanish and English. Matching is word by word on normalised text (``normalize``), in
+order, with one extra word allowed between two words of a phrase and one typo in words of five
+letters or more. Words are looked up in prepared indexes, so a message costs microseconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from bot.nlu.fuzzy import find_phrase
+from rapidfuzz.distance import OSA
+
 from bot.nlu.normalize import tokens
 
-__all__ = ["DANGER_PHRASES", "DangerDetector"]
+__all__ = [
+    "BUILTIN",
+    "DANGER_FILE",
+    "DangerDetector",
+    "DangerHit",
+    "DangerPatterns",
+    "PatternError",
+    "load_patterns",
+    "parse_patterns",
+]
 
-DANGER_PHRASES: dict[str, tuple[str, ...]] = {
-    "es": (
-        # in danger now, threatened now
+DANGER_FILE = Path("nlu") / "danger.yaml"
+"""Where the patterns live, relative to the flows folder."""
+
+EMERGENCY = "emergency"
+TYPO_MIN = 5
+"""Words this long or longer may carry one typo and still match."""
+PREFIX_MIN = 4
+"""A ``word*`` prefix needs at least this many letters (``me*`` would match half the language);
+a prefix of digits needs two ("20*" is any year of this century)."""
+MAX_GAP = 1
+"""Extra words allowed between two words of a phrase."""
+
+BUILTIN: dict[str, tuple[str, ...]] = {
+    "danger_now": (
         "peligro",
-        "en peligro",
-        "corre peligro",
-        "corro peligro",
-        "corremos peligro",
-        "peligro de muerte",
         "emergencia",
         "auxilio",
-        "socorro",
-        "911",
-        "me estan amenazando",
-        "nos estan amenazando",
-        "me amenazan de muerte",
-        "amenaza de muerte",
-        "amenazas de muerte",
-        "amenazado de muerte",
-        "amenazaron de muerte",
-        "amenazada de muerte",
-        "me estan siguiendo",
-        "me vienen siguiendo",
-        "estan afuera de mi casa",
-        "me estan buscando",
-        "nos estan buscando",
-        "me van a hacer algo",
-        # they want to kill me
-        "me quieren matar",
-        "nos quieren matar",
-        "me quiere matar",
-        "quieren matarme",
-        "me van a matar",
-        "nos van a matar",
-        "van a matarme",
-        "me va a matar",
-        "me matan",
-        "me mataran",
-        "me van a desaparecer",
-        # hurt
-        "herido",
-        "herida",
-        "heridos",
-        "lastimado",
-        "lastimada",
-        "sangrando",
-        "me hirieron",
-        "me golpearon",
-        "me estan golpeando",
-        "me pego",
-        "me pega",
-        "me golpea",
-        "me dispararon",
-        "me balearon",
-        "me apunalaron",
-        "me violaron",
-        "me esta violando",
-        # kidnapped
-        "secuestrado",
-        "secuestrada",
-        "secuestrados",
-        "secuestraron",
-        "secuestro",
-        "secuestrar",
-        "me levantaron",
-        "lo levantaron",
-        "la levantaron",
-        "levantaron a mi",
-        "me tienen encerrado",
-        "me tienen encerrada",
-        "me tienen amarrado",
-        "no me dejan salir",
-        "desaparecieron a mi",
-        # suicide, self-harm
-        "suicidio",
-        "suicidarme",
-        "suicida",
-        "suicidar",
-        "matarme",
-        "me quiero matar",
-        "quitarme la vida",
-        "quitar la vida",
-        "me quiero morir",
-        "quiero morir",
-        "quiero morirme",
-        "no quiero vivir",
-        "ya no quiero vivir",
-        "no quiero seguir viviendo",
-        "ya no aguanto",
-        "hacerme dano",
-        "cortarme",
-    ),
-    "en": (
+        "me|nos quieren matar",
+        "me|nos van a matar",
         "danger",
-        "in danger",
         "emergency",
-        "911",
-        "threatened right now",
-        "threatening me",
-        "threatening us",
-        "being threatened",
-        "death threat",
-        "death threats",
-        "following me",
-        "they found me",
-        "outside my house",
-        "outside my door",
-        "looking for me",
-        "they want to kill me",
-        "want to kill me",
-        "going to kill me",
-        "gonna kill me",
-        "trying to kill me",
-        "will kill me",
-        "kill me",
-        "kill us",
-        "am hurt",
-        "is hurt",
-        "are hurt",
-        "got hurt",
-        "badly hurt",
-        "hurt me",
-        "hurt us",
-        "hurting me",
-        "injured",
-        "bleeding",
-        "beat me",
-        "beating me",
-        "shot me",
-        "stabbed",
-        "raped",
-        "kidnapped",
-        "kidnap",
-        "kidnapping",
-        "abducted",
-        "locked me",
-        "wont let me leave",
-        "will not let me leave",
-        "suicide",
-        "suicidal",
+        "want to kill me|us",
+        "going to kill me|us",
+    ),
+    "suicide": (
+        "suicid*",
+        "matarme",
+        "quitarme la vida",
+        "quiero morir",
+        "no quiero vivir",
         "kill myself",
-        "killing myself",
         "end my life",
-        "take my life",
         "want to die",
-        "wanna die",
         "do not want to live",
-        "dont want to live",
-        "not want to live anymore",
-        "hurt myself",
-        "harm myself",
-        "self harm",
     ),
 }
-"""Built-in phrases per language; matched word by word, in order, with typos allowed."""
+"""The floor: always checked, whatever the file says."""
+
+
+class PatternError(ValueError):
+    """A phrase or field of the danger file that cannot be used, with where it is."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One word position of a phrase: exact words, prefixes, or any word (``*``)."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    wildcard: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A compiled phrase: its slots, its category and the text an editor wrote."""
+
+    slots: tuple[_Slot, ...]
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of phrases with the screen they lead to and what can quiet them."""
+
+    id: str
+    name: str
+    goto: str = EMERGENCY
+    alone: bool = False
+    quiet_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DangerHit:
+    """What the detector found: the category, the screen it leads to, and the phrase."""
+
+    category: str
+    goto: str
+    phrase: str
+    alone: bool = False
+
+
+@dataclass
+class DangerPatterns:
+    """Everything in the danger file, parsed (phrases are still text here)."""
+
+    categories: list[Category] = field(default_factory=list)
+    phrases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """category id → language → phrases."""
+    quiet: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """quiet list name → language → phrases."""
+    now: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    """category id → line in the file, for error messages."""
+
+
+def compile_phrase(text: str, category: str = "") -> Phrase:
+    """Compile an editor's phrase; raises ``PatternError`` when it cannot be used."""
+    raw = str(text).strip().casefold()
+    if not raw:
+        raise PatternError(repr(text), "empty phrase")
+    if "|" not in raw and "*" not in raw:
+        words = tokens(raw)
+        if not words:
+            raise PatternError(repr(text), "no letters or digits in this phrase")
+        return Phrase(tuple(_Slot(frozenset([w])) for w in words), category, text)
+    slots: list[_Slot] = []
+    for part in raw.split():
+        if part == "*":
+            slots.append(_Slot(frozenset(), wildcard=True))
+            continue
+        if "|" not in part and "*" not in part:
+            slots.extend(_Slot(frozenset([w])) for w in tokens(part))
+            continue
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        for alternative in part.split("|"):
+            star = alternative.endswith("*")
+            words = tokens(alternative.rstrip("*"), expand=not star)
+            if len(words) != 1:
+                raise PatternError(
+                    repr(text),
+                    f'"{alternative}" must be one word (write the words of a phrase apart, '
+                    'and "|" only between single words)',
+                )
+            if star:
+                if len(words[0]) < (2 if words[0].isdigit() else PREFIX_MIN):
+                    raise PatternError(
+                        repr(text), f'"{alternative}": write at least {PREFIX_MIN} letters before *'
+                    )
+                prefixes.append(words[0])
+            else:
+                exact.add(words[0])
+        slots.append(_Slot(frozenset(exact), tuple(prefixes)))
+    if all(s.wildcard for s in slots):
+        raise PatternError(repr(text), "a phrase needs at least one word besides *")
+    return Phrase(tuple(slots), category, text)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _starts_like(word: str, prefix: str) -> bool:
+    """``word`` starts with ``prefix``, or (prefixes of five letters or more) with one typo."""
+    if word.startswith(prefix):
+        return True
+    if len(prefix) < TYPO_MIN or prefix.isdigit() or len(word) < len(prefix) - 1:
+        return False
+    size = len(prefix)
+    return any(OSA.distance(word[:n], prefix) <= 1 for n in (size - 1, size, size + 1))
+
+
+class _WordIndex:
+    """Which phrase words a message word matches: exactly, with one typo, or by prefix."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.exact: set[str] = set()
+        prefixes: set[str] = set()
+        for phrase in phrases:
+            for slot in phrase.slots:
+                self.exact.update(slot.words)
+                prefixes.update(slot.prefixes)
+        self._typo: dict[str, set[str]] = defaultdict(set)
+        for word in self.exact:
+            if len(word) >= TYPO_MIN and not word.isdigit():
+                self._typo[word].add(word)
+                for variant in _deletions(word):
+                    self._typo[variant].add(word)
+        self._prefixes: dict[str, list[str]] = defaultdict(list)
+        for prefix in prefixes:
+            self._prefixes[prefix[:2]].append(prefix)
+
+    def lookup(self, word: str) -> tuple[set[str], set[str]]:
+        """(phrase words, prefixes) that ``word`` matches."""
+        found: set[str] = {word} if word in self.exact else set()
+        if len(word) >= TYPO_MIN - 1 and not word.isdigit():
+            near = set(self._typo.get(word, ()))
+            for variant in _deletions(word):
+                near.update(self._typo.get(variant, ()))
+            for candidate in near:
+                if candidate not in found and OSA.distance(word, candidate) <= 1:
+                    found.add(candidate)
+        prefixes = {p for p in self._prefixes.get(word[:2], ()) if _starts_like(word, p)}
+        return found, prefixes
+
+
+class _PhraseSet:
+    """Phrases compiled together, found in a message by their first word."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        self.phrases = tuple(phrases)
+        self.index = _WordIndex(self.phrases)
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self._by_prefix: dict[str, list[int]] = defaultdict(list)
+        self._wild_first: list[int] = []
+        for i, phrase in enumerate(self.phrases):
+            first = phrase.slots[0]
+            if first.wildcard:
+                self._wild_first.append(i)
+            for word in first.words:
+                self._by_word[word].append(i)
+            for prefix in first.prefixes:
+                self._by_prefix[prefix].append(i)
+
+    def first(self, words: Sequence[str]) -> Phrase | None:
+        """The first phrase (in file order) found in ``words``, or ``None``."""
+        found = self.found(words, stop_at_first=True)
+        return found[0] if found else None
+
+    def found(self, words: Sequence[str], stop_at_first: bool = False) -> list[Phrase]:
+        """Every phrase found in ``words``, in file order."""
+        lookups = [self.index.lookup(w) for w in words]
+        starts: dict[int, list[int]] = defaultdict(list)
+        for position, (exact, prefixes) in enumerate(lookups):
+            for word in exact:
+                for i in self._by_word.get(word, ()):
+                    starts[i].append(position)
+            for prefix in prefixes:
+                for i in self._by_prefix.get(prefix, ()):
+                    starts[i].append(position)
+        for i in self._wild_first:
+            starts[i].extend(range(len(words)))
+        result: list[Phrase] = []
+        for i in sorted(starts):
+            phrase = self.phrases[i]
+            if any(self._rest(phrase, lookups, p) for p in starts[i]):
+                result.append(phrase)
+                if stop_at_first:
+                    break
+        return result
+
+    @staticmethod
+    def _rest(phrase: Phrase, lookups: Sequence[tuple[set[str], set[str]]], start: int) -> bool:
+        position = start
+        for slot in phrase.slots[1:]:
+            for step in range(1, MAX_GAP + 2):
+                index = position + step
+                if index >= len(lookups):
+                    return False
+                exact, prefixes = lookups[index]
+                if slot.wildcard or exact & slot.words or prefixes & set(slot.prefixes):
+                    position = index
+                    break
+            else:
+                return False
+        return True
 
 
 class DangerDetector:
-    """Says whether a message contains a danger phrase, in any enabled language."""
+    """Finds danger in a message; built from ``DangerPatterns`` plus the built-in floor."""
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        unique = {tuple(tokens(p)) for p in phrases}
-        self._phrases: tuple[tuple[str, ...], ...] = tuple(sorted(p for p in unique if p))
+    def __init__(self, patterns: DangerPatterns | None = None) -> None:
+        patterns = patterns or DangerPatterns()
+        self.categories: dict[str, Category] = {c.id: c for c in patterns.categories}
+        compiled: list[Phrase] = []
+        for category in patterns.categories:
+            for texts in patterns.phrases.get(category.id, {}).values():
+                compiled.extend(compile_phrase(t, category.id) for t in texts)
+        for category_id, floor in BUILTIN.items():
+            self.categories.setdefault(category_id, Category(category_id, category_id))
+            compiled.extend(compile_phrase(t, category_id) for t in floor)
+        self._phrases = _PhraseSet(compiled)
+        self._quiet = {
+            name: _PhraseSet([compile_phrase(t, name) for texts in by_lang.values() for t in texts])
+            for name, by_lang in patterns.quiet.items()
+        }
+        self._now = _PhraseSet(
+            [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
+        )
 
     @classmethod
-    def for_languages(cls, languages: Sequence[str], extra: Iterable[str] = ()) -> DangerDetector:
-        """Built-in phrases of every enabled language (English and Spanish are always checked:
-        they are the languages of the people this helpline serves), plus editors' phrases."""
-        codes = {*languages, "es", "en"}
-        phrases = [p for code in sorted(codes) for p in DANGER_PHRASES.get(code, ())]
-        return cls([*phrases, *extra])
+    def from_flows_dir(cls, flows_dir: Path | None) -> DangerDetector:
+        """The detector for a flows folder (the built-in floor alone when it has no file)."""
+        if flows_dir is None:
+            return cls()
+        return cls(load_patterns(flows_dir))
+
+    def find(self, words: Sequence[str]) -> DangerHit | None:
+        """The danger in normalised ``words`` (``tokens(text)``), or ``None``.
+
+        Alarming categories are looked for first; fear only when nothing else is found.
+        """
+        hits = self._all(words)
+        if not hits:
+            return None
+        now = self._now.first(words) is not None
+        quieted: dict[str, bool] = {}
+        fear: DangerHit | None = None
+        for phrase in hits:
+            category = self.categories[phrase.category]
+            hit = DangerHit(category.id, category.goto, phrase.text, category.alone)
+            if category.alone:
+                fear = fear or hit
+                continue
+            if category.quiet_by and not now:
+                quiet = False
+                for name in category.quiet_by:
+                    if name not in quieted:
+                        marks = self._quiet.get(name)
+                        quieted[name] = marks is not None and marks.first(words) is not None
+                    quiet = quiet or quieted[name]
+                if quiet:
+                    continue
+            return hit
+        return fear
+
+    def quiet(self, words: Sequence[str], lists: Iterable[str] = ("past", "return")) -> bool:
+        """Whether ``words`` tell the past or a return, with no word of now (for the
+        classifier's own emergency vote, which has no category)."""
+        if self._now.first(words) is not None:
+            return False
+        return any(
+            (marks := self._quiet.get(name)) is not None and marks.first(words) is not None
+            for name in lists
+        )
+
+    def _all(self, words: Sequence[str]) -> list[Phrase]:
+        """The first phrase found of each category, in category order."""
+        first: dict[str, Phrase] = {}
+        for phrase in self._phrases.found(words):
+            first.setdefault(phrase.category, phrase)
+        return [first[c] for c in self.categories if c in first]
 
     def check(self, words: Sequence[str]) -> bool:
-        """True when any danger phrase occurs in the normalised ``words``."""
-        return any(find_phrase(words, phrase, strict=True) for phrase in self._phrases)
+        """True when ``words`` hold an alarm (fear alone is not one)."""
+        hit = self.find(words)
+        return hit is not None and not hit.alone
 
     def __contains__(self, text: str) -> bool:
         return self.check(tokens(text))
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+def load_patterns(flows_dir: Path) -> DangerPatterns:
+    """Read ``flows_dir / DANGER_FILE``; an empty ``DangerPatterns`` when there is none.
+
+    Raises ``PatternError`` (with the line) for a file that cannot be used: the content then
+    does not load, so a broken danger file never replaces a working one.
+    """
+    path = flows_dir / DANGER_FILE
+    if not path.is_file():
+        return DangerPatterns()
+    import yaml
+
+    from bot.engine.loader import _line_of, _LineLoader
+
+    display = str(DANGER_FILE)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise PatternError(f"{display}:{line}", f"not valid YAML: {exc.problem}") from exc
+    return parse_patterns(raw, display, lambda item: _line_of(item, 1))
+
+
+def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) -> DangerPatterns:
+    """Turn the loaded YAML into ``DangerPatterns``, checking every field and phrase."""
+
+    def where(item: Any = None) -> str:
+        return f"{display}:{line_of(item) if line_of and item is not None else 1}"
+
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("categories"), list):
+        raise PatternError(where(), 'the file must start with "categories:" (a list)')
+    unknown = set(raw) - {"categories", "quiet", "now"}
+    if unknown:
+        raise PatternError(where(raw), f'unknown field "{sorted(unknown)[0]}"')
+    patterns = DangerPatterns()
+    quiet_names = set((raw.get("quiet") or {}).keys())
+    for item in raw["categories"]:
+        if not isinstance(item, Mapping) or not item.get("id"):
+            raise PatternError(where(item), 'each category needs an "id"')
+        extra = set(item) - {"id", "name", "goto", "alone", "quiet_by", "phrases"}
+        if extra:
+            raise PatternError(where(item), f'unknown field "{sorted(extra)[0]}" in {item["id"]}')
+        quiet_by = tuple(item.get("quiet_by") or ())
+        for name in quiet_by:
+            if name not in quiet_names:
+                raise PatternError(where(item), f'quiet_by "{name}" is not a list under "quiet:"')
+        category = Category(
+            id=str(item["id"]),
+            name=str(item.get("name") or item["id"]),
+            goto=str(item.get("goto") or EMERGENCY),
+            alone=bool(item.get("alone", False)),
+            quiet_by=quiet_by,
+        )
+        patterns.categories.append(category)
+        patterns.lines[category.id] = line_of(item) if line_of else 1
+        patterns.phrases[category.id] = _by_language(item.get("phrases"), where(item))
+    for name, lists in (raw.get("quiet") or {}).items():
+        patterns.quiet[str(name)] = _by_language(lists, where(lists))
+    patterns.now = _by_language(raw.get("now") or {}, where(raw))
+    return patterns
+
+
+def _by_language(value: Any, where: str) -> dict[str, list[str]]:
+    if not isinstance(value, Mapping):
+        raise PatternError(where, "phrases go under a language code: es: [...], en: [...]")
+    result: dict[str, list[str]] = {}
+    for language, phrases in value.items():
+        if not isinstance(phrases, list):
+            raise PatternError(where, f"{language}: write a list of phrases")
+        texts = [str(p) for p in phrases]
+        for text in texts:
+            try:
+                compile_phrase(text)
+            except PatternError as exc:
+                raise PatternError(where, f"{language}: {exc.message} ({text!r})") from exc
+        result[str(language)] = texts
+    return result

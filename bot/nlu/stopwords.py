@@ -8,7 +8,7 @@ Words are in normalised form (no accents, lower case).
 
 from __future__ import annotations
 
-__all__ = ["STOPWORDS"]
+__all__ = ["ENGLISH", "SPANISH", "STOPWORDS"]
 
 _SPANISH = """
 a al algo algun alguna alguien ante asi bien cada como con cual cuales cualquier cuando cuanto
@@ -28,4 +28,6 @@ they this to us want was we were what when where which who why will with would y
 hello hey ok okay thanks
 """
 
-STOPWORDS: frozenset[str] = frozenset(_SPANISH.split()) | frozenset(_ENGLISH.split())
+SPANISH: frozenset[str] = frozenset(_SPANISH.split())
+ENGLISH: frozenset[str] = frozenset(_ENGLISH.split())
+STOPWORDS: frozenset[str] = SPANISH | ENGLISH

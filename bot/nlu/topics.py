@@ -23,6 +23,7 @@ TOPICS: tuple[str, ...] = (
     "welcome",
     "main",
     "emergency",
+    "danger_check",
     "about",
     "help",
     "asylum",
@@ -35,6 +36,13 @@ TOPICS: tuple[str, ...] = (
     "court",
     "safety",
     "legal_aid",
+    "leave",
+    "appeal",
+    "detained_relative",
+    "address_change",
+    "interpreter",
+    "profiles",
+    "grant_rates",
 )
 """Topic ids fixed by the content plan; evaluation labels use these."""
 

@@ -1,77 +1,178 @@
-"""Danger words lead to the emergency screen first, in both languages, typos included."""
+"""Danger first: every category of ``flows/nlu/danger.yaml`` in both languages, stories and
+questions that are not alarms, fear alone, and a danger file that cannot break safety."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bot.engine.types import Match
-from bot.nlu.danger import DangerDetector
-from bot.nlu.evaluate import read_rows
-from bot.nlu.matcher import EMERGENCY, KeywordMatcher
+from bot.nlu.danger import DangerDetector, PatternError, load_patterns, parse_patterns
+from bot.nlu.matcher import DANGER_CHECK, EMERGENCY, TextMatcher
+from bot.nlu.normalize import tokens
 from bot.settings import REPO_ROOT
 
-DANGER = [
-    ("me quieren matar los del cartel q hago", "es"),
-    ("me kieren matar", "es"),
-    ("nos van a matar", "es"),
-    ("estoy en peligro", "es"),
-    ("me estan amenazando ahorita", "es"),
-    ("estoy herida", "es"),
-    ("secuestraron a mi hijo", "es"),
-    ("secuestardo", "es"),
-    ("quiero suicidarme", "es"),
-    ("quiero suisidarme", "es"),
-    ("pienso en quitarme la vida", "es"),
-    ("ya no quiero vivir", "es"),
-    ("they want to kill me", "en"),
-    ("I am in danger right now", "en"),
-    ("I was threatened right now", "en"),
-    ("my son is hurt", "en"),
-    ("i was kidnapped", "en"),
-    ("i want to kill myself", "en"),
-    ("suicide", "en"),
-    ("help they want to kill me", "en"),
-]
+CATEGORIES = {
+    "danger_now": [
+        ("me quieren matar los del cartel q hago", "es"),
+        ("nos van a matar", "es"),
+        ("estan afuera de mi casa", "es"),
+        ("they are going to kill us", "en"),
+        ("someone is banging on my door", "en"),
+    ],
+    "hunted": [
+        ("me estan siguiendo desde la parada", "es"),
+        ("ya saben donde vivo", "es"),
+        ("los halcones me ubicaron", "es"),
+        ("they found me", "en"),
+        ("a car is watching my house", "en"),
+    ],
+    "kidnapping": [
+        ("levantaron a mi hermano", "es"),
+        ("me quieren levantar", "es"),
+        ("secuestardo", "es"),
+        ("my daughter was kidnapped", "en"),
+        ("they are asking for ransom for my dad", "en"),
+    ],
+    "taken": [
+        ("se llevaron a mi hijo en una camioneta", "es"),
+        ("they took my wife this morning", "en"),
+    ],
+    "armed": [
+        ("hay hombres armados en la esquina", "es"),
+        ("traen cuernos de chivo", "es"),
+        ("men with guns outside", "en"),
+        ("they are shooting", "en"),
+    ],
+    "locked_in": [
+        ("el patron no me deja salir", "es"),
+        ("me quitaron el pasaporte y me obligan a trabajar", "es"),
+        ("they locked us in a house", "en"),
+        ("he took my passport and wont let me leave", "en"),
+    ],
+    "violence_now": [
+        ("mi esposo me esta golpeando", "es"),
+        ("estoy herida", "es"),
+        ("my husband is hitting me", "en"),
+        ("im bleeding", "en"),
+    ],
+    "suicide": [
+        ("quiero suisidarme", "es"),
+        ("ya no quiero vivir", "es"),
+        ("todos estarian mejor sin mi", "es"),
+        ("quisiera dormir y no despertar", "es"),
+        ("i want to kill myself", "en"),
+        ("everyone would be better off without me", "en"),
+        ("i cant go on anymore", "en"),
+    ],
+}
 
 NOT_DANGER = [
     "que es el asilo",
+    "the cartel threatened me last year, can I get asylum?",
+    "me secuestraron en 2019 y me escape, puedo pedir asilo",
+    "i was kidnapped back in 2020, does that help my case",
+    "si me deportan me van a matar, puedo pedir asilo?",
+    "if i go back they will kill me, what protection is there",
     "mataron a mi hermano y vine para aca",
-    "they killed my brother back home",
-    "pueden mandarme a otro pais",
-    "me pidieron firmar un formulario en blanco",
-    "donde encuentro ayuda legal gratis",
-    "vos sos abogado?",
+    "ice se llevo a mi esposo, donde lo busco",
     "is it dangerous to go to court",
     "es peligroso ir a la corte",
-    "will a criminal record hurt my case",
     "busco trabajo de limpieza",
 ]
 
 
-@pytest.mark.parametrize(("text", "lang"), DANGER)
+@pytest.fixture(scope="module")
+def detector() -> DangerDetector:
+    return DangerDetector.from_flows_dir(REPO_ROOT / "flows")
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [(category, text) for category, rows in CATEGORIES.items() for text, _ in rows],
+)
+def test_each_category_in_both_languages(
+    detector: DangerDetector, category: str, text: str
+) -> None:
+    hit = detector.find(tokens(text))
+    assert hit is not None and hit.category == category and hit.goto == EMERGENCY
+
+
+def test_the_examples_cover_both_languages() -> None:
+    for rows in CATEGORIES.values():
+        assert {lang for _, lang in rows} == {"es", "en"}
+
+
+@pytest.mark.parametrize("text", [t for rows in CATEGORIES.values() for t, _ in rows])
 @pytest.mark.parametrize("locale", ["es", "en"])
 def test_danger_goes_to_emergency_in_any_locale(
-    matcher: KeywordMatcher, text: str, lang: str, locale: str
+    matcher: TextMatcher, text: str, locale: str
 ) -> None:
     found = matcher.match(text, locale)
     assert found == Match(node=EMERGENCY, confidence=1.0, language=found.language, danger=True)
 
 
 @pytest.mark.parametrize("text", NOT_DANGER)
-def test_questions_and_stories_are_not_alarms(matcher: KeywordMatcher, text: str) -> None:
-    assert not matcher.match(text, "es").danger
+def test_questions_and_stories_are_not_alarms(matcher: TextMatcher, text: str) -> None:
+    found = matcher.match(text, "es")
+    assert not (found.danger and found.node == EMERGENCY)
 
 
-def test_every_danger_row_of_the_evaluation_set() -> None:
-    """The detector alone catches every labelled danger message (the goal is 100%)."""
-    detector = DangerDetector.for_languages(["es", "en"])
-    rows = [r for r in read_rows(REPO_ROOT / "tests/data/nlu_eval.tsv") if r.topic == EMERGENCY]
-    assert len(rows) >= 40
-    missed = [r.text for r in rows if r.text not in detector]
-    assert missed == []
+@pytest.mark.parametrize("text", ["tengo miedo", "tengo mucho miedo", "I am scared", "im afraid"])
+def test_fear_alone_asks_whether_in_danger_now(matcher: TextMatcher, text: str) -> None:
+    found = matcher.match(text, "es")
+    assert found.node == DANGER_CHECK and found.danger
 
 
-def test_danger_wins_over_a_topic_in_the_same_message(matcher: KeywordMatcher) -> None:
-    """ "asilo" alone is a topic; with a threat it is an emergency first."""
+def test_fear_with_a_question_gets_the_question(matcher: TextMatcher) -> None:
+    found = matcher.match("tengo miedo de regresar a mi pais, puedo pedir asilo?", "es")
+    assert not found.danger
+    assert "asylum" in {matcher.topics[n] for n in (found.node, *found.candidates) if n}
+
+
+def test_danger_wins_over_a_topic_in_the_same_message(matcher: TextMatcher) -> None:
     assert matcher.match("asilo", "es").node == "asylum"
     assert matcher.match("asilo, me quieren matar", "es").danger
+
+
+def test_the_floor_holds_without_the_file(tmp_path: Path) -> None:
+    """A flows folder without the danger file still alarms on the plainest words."""
+    detector = DangerDetector.from_flows_dir(tmp_path)
+    assert "me quieren matar" in detector
+    assert "i want to kill myself" in detector
+    assert "que es el asilo" not in detector
+
+
+def test_an_ngo_can_add_a_phrase(tmp_path: Path) -> None:
+    (tmp_path / "nlu").mkdir()
+    (tmp_path / "nlu" / "danger.yaml").write_text(
+        "categories:\n  - id: local\n    phrases:\n      es: [me anda cazando el|la mara*]\n",
+        encoding="utf-8",
+    )
+    detector = DangerDetector.from_flows_dir(tmp_path)
+    assert "me anda cazando la maras" in detector
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("categories: nope", '"categories:"'),
+        ("categories:\n  - phrases: {es: [x]}\n", '"id"'),
+        ("categories:\n  - id: a\n    phrases: {es: [me*]}\n", "4 letters"),
+        ("categories:\n  - id: a\n    quiet_by: [past]\n    phrases: {es: [x]}\n", "quiet"),
+        ("categories:\n  - id: a\n    colour: red\n    phrases: {es: [x]}\n", "unknown field"),
+    ],
+)
+def test_a_broken_file_is_an_error_with_its_line(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "nlu").mkdir()
+    (tmp_path / "nlu" / "danger.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(PatternError) as error:
+        load_patterns(tmp_path)
+    assert message in str(error.value)
+    assert "danger.yaml:" in str(error.value)
+
+
+def test_parse_rejects_a_phrase_of_only_a_wildcard() -> None:
+    with pytest.raises(PatternError):
+        parse_patterns({"categories": [{"id": "a", "phrases": {"es": ["*"]}}]})
