@@ -31,7 +31,7 @@ async def test_directory_tables_follow_startup_and_reload(tmp_path: Path, db_url
         db_url,
         flows_dir=content / "flows",
         locales_dir=content / "locales",
-        admin_token="admin-token-for-tests",
+        admin_token="admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se",
         content_watch_seconds=0,
     )
     app = create_app(settings)

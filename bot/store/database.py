@@ -73,6 +73,8 @@ def create_engine_for(url: str) -> AsyncEngine:
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Deleted content is overwritten with zeros, not only marked free (bot.store.erasure).
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
