@@ -19,9 +19,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.admin import admin_router
-from bot.channels.telegram import WEBHOOK_PATH, parse_update, secret_matches
+from bot.channels.telegram import WEBHOOK_PATH, parse_update
 from bot.channels.web import RuntimeDep, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
+from bot.ratelimit import webhook_guard
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 
@@ -77,10 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = settings.telegram_webhook_secret
         if application is None or secret is None:
             return JSONResponse({"error": "telegram is not configured"}, status_code=404)
-        header = request.headers.get("x-telegram-bot-api-secret-token")
-        if not secret_matches(header, secret.get_secret_value()):
-            log.warning("webhook call with a wrong or missing secret refused")
-            return JSONResponse({"error": "wrong secret token"}, status_code=403)
+        if refused := await webhook_guard(request, runtime.limits, secret.get_secret_value()):
+            return refused
         try:
             body = await read_limited_body(request, settings.max_body_bytes)
         except BodyTooLarge:
@@ -98,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """Plain JSON errors for unknown paths and methods."""
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        """Plain JSON errors for unknown paths and methods (with their headers: Retry-After)."""
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
 
     return app

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 
 from bot.settings import Settings
 
@@ -35,6 +36,7 @@ __all__ = [
     "RateLimits",
     "RedisLimiter",
     "client_address",
+    "webhook_guard",
 ]
 
 log = logging.getLogger(__name__)
@@ -275,3 +277,27 @@ class RateLimits:
     async def close(self) -> None:
         """Release the store."""
         await self.store.close()
+
+
+async def webhook_guard(
+    request: Request, limits: RateLimits | None, expected: str
+) -> JSONResponse | None:
+    """Check the webhook's secret header; ``None`` lets the update in.
+
+    Wrong secrets are counted per client address (``WEBHOOK_SECRET_FAILURES_PER_HOUR``); past
+    the limit that address gets 429 for the rest of the hour, right secret or not, so guessing
+    learns nothing. Telegram retries refused deliveries, so an update is late, not lost.
+    """
+    address = client_address(request)
+    if limits is not None and (wait := await limits.webhook_attempt(address)):
+        return JSONResponse(
+            {"error": "too many wrong secrets; try later"},
+            status_code=429,
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+    header = request.headers.get("x-telegram-bot-api-secret-token") or ""
+    if hmac.compare_digest(header.encode(), expected.encode()):
+        return None
+    failures = await limits.webhook_failed(address) if limits is not None else 0
+    log.warning("webhook call with a wrong or missing secret refused (%d from there)", failures)
+    return JSONResponse({"error": "wrong secret token"}, status_code=403)

@@ -38,6 +38,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram_memory import ForgetfulApplication
 from bot.conversation import Conversations
 from bot.engine.types import Event, Reply
 from bot.settings import Settings
@@ -248,6 +249,7 @@ def build_application(settings: Settings, conversations: Conversations) -> Appli
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .updater(None)
+        .application_class(ForgetfulApplication)  # no raw chat or user id outlives its update
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .build()
     )
