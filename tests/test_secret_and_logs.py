@@ -69,7 +69,9 @@ def test_a_key_file_others_can_read_is_warned_about(
 
 
 def test_a_configured_state_secret_creates_no_file(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path, state_secret="configured-Vb8Nq3Xt6Kz1Lw9Rm4Pj7Hc2Yf5Gd")  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, state_secret="configured-Vb8Nq3Xt6Kz1Lw9Rm4Pj7Hc2Yf5Gd"
+    )  # type: ignore[call-arg]
     assert settings.hmac_secret() == b"configured-Vb8Nq3Xt6Kz1Lw9Rm4Pj7Hc2Yf5Gd"
     assert not (tmp_path / "state-secret.key").exists()
 

@@ -178,7 +178,9 @@ async def test_metrics_are_public_by_default(client: httpx.AsyncClient) -> None:
 
 
 async def test_metrics_token_protects_metrics(parts: Parts) -> None:
-    async with make_client(parts, metrics_token="metrics-Zr5Tq8Wm3Kx7Lp2Vn9Hc4Bj6Yf1Gd0Sd") as client:
+    async with make_client(
+        parts, metrics_token="metrics-Zr5Tq8Wm3Kx7Lp2Vn9Hc4Bj6Yf1Gd0Sd"
+    ) as client:
         assert (await client.get("/metrics")).status_code == 401
         assert (
             await client.get("/metrics", headers={"Authorization": "Bearer nope"})
