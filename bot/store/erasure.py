@@ -44,6 +44,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 COMPACT_EVERY_SECONDS = 60.0
+COMPACT_WAIT_ROUNDS = 50
+COMPACT_WAIT_SECONDS = 0.1
 COMPACT_LOCK_TIMEOUT = "2s"
 """``VACUUM FULL`` locks the table; waiting longer would make people wait behind it."""
 
@@ -56,7 +58,9 @@ async def overwrite_before_delete(session: AsyncSession, where: ColumnElement[bo
     """On PostgreSQL, overwrite the matching rows' ``data`` before they are deleted.
 
     Returns whether any row matched (on SQLite, where ``secure_delete`` zeroes what a delete
-    frees, only the count is taken). Runs in the caller's transaction.
+    frees, only that is checked). Runs in the caller's transaction; on PostgreSQL it also notes
+    the transaction's id, so the compaction waits until no older transaction can still see the
+    erased row (``VACUUM FULL`` copies row versions that some transaction may still read).
     """
     if _dialect(session) != "postgresql":
         found = await session.execute(select(ConversationRow.key).where(where).limit(1))
@@ -67,7 +71,12 @@ async def overwrite_before_delete(session: AsyncSession, where: ColumnElement[bo
         .values(data=func.repeat("0", func.length(ConversationRow.data)))
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
+    if not getattr(result, "rowcount", 0):
+        return False
+    xid = (await session.execute(text("SELECT pg_current_xact_id()::text"))).scalar_one()
+    if isinstance(session.bind, AsyncEngine):
+        _compactor(session.bind).wait_past(int(xid))
+    return True
 
 
 async def wipe_after_erasure(sessions: async_sessionmaker[AsyncSession]) -> bool:
@@ -99,6 +108,11 @@ class _Compactor:
     last: float = float("-inf")
     again: bool = False
     task: asyncio.Task[None] | None = None
+    xid: int = 0
+    """The newest erasing transaction; compaction waits until every older one has ended."""
+
+    def wait_past(self, xid: int) -> None:
+        self.xid = max(self.xid, xid)
 
     def request(self) -> None:
         if self.task is not None and not self.task.done():
@@ -113,7 +127,7 @@ class _Compactor:
                 await asyncio.sleep(wait)
             self.again = False
             self.last = time.monotonic()
-            if not await compact(self.engine):
+            if not await compact(self.engine, self.xid):
                 self.again = True
             if not self.again:
                 return
@@ -129,17 +143,36 @@ def _compactor(engine: AsyncEngine) -> _Compactor:
     return found
 
 
-async def compact(engine: AsyncEngine) -> bool:
-    """``VACUUM FULL conversation_state`` (outside a transaction); ``False`` when it gave up."""
+_OLDER_STILL_RUNNING = text(
+    """SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint <= :xid
+       OR EXISTS (SELECT 1 FROM pg_stat_activity
+                  WHERE pid <> pg_backend_pid() AND datname = current_database()
+                    AND backend_xmin IS NOT NULL
+                    AND backend_xmin::text::bigint <= :xid % 4294967296)"""
+)
+
+
+async def compact(engine: AsyncEngine, after_xid: int = 0) -> bool:
+    """``VACUUM FULL conversation_state`` once no transaction older than ``after_xid`` runs
+    (outside a transaction); ``False`` when it gave up or had to go on without waiting."""
+    waited_enough = True
     try:
         async with engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            for _ in range(COMPACT_WAIT_ROUNDS):
+                older = await autocommit.execute(_OLDER_STILL_RUNNING, {"xid": after_xid})
+                if not older.scalar_one():
+                    break
+                await asyncio.sleep(COMPACT_WAIT_SECONDS)
+            else:
+                waited_enough = False
             await autocommit.execute(text(f"SET lock_timeout = '{COMPACT_LOCK_TIMEOUT}'"))
             await autocommit.execute(text("VACUUM FULL conversation_state"))
     except Exception as exc:  # noqa: BLE001 - the rows are deleted; compaction is tried again
         log.warning("table compaction after erasure failed: %s", type(exc).__name__)
         return False
-    return True
+    log.info("conversation table rewritten after an erasure (waited: %s)", waited_enough)
+    return waited_enough
 
 
 async def finish_erasures(engine: AsyncEngine) -> None:
