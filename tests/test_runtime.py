@@ -49,7 +49,8 @@ async def test_directory_tables_follow_startup_and_reload(tmp_path: Path, db_url
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.post(
-                "/admin/reload", headers={"Authorization": "Bearer admin-token-for-tests"}
+                "/admin/reload",
+                headers={"Authorization": "Bearer admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se"},
             )
         assert response.status_code == 200, response.text
         assert runtime.directory_sync is not None, "a successful reload schedules the copy"
