@@ -1,13 +1,16 @@
 """Admin pages and Prometheus metrics: statistics without identities, the diagram, reloading.
 
 ``admin_router(settings)`` returns an ``APIRouter`` the app includes. Admin pages need
-``ADMIN_TOKEN`` (an ``Authorization: Bearer`` header, or ``?token=`` for a browser), compared in
-constant time; with no token configured they answer 404, as if they did not exist. ``/metrics``
-is public unless ``METRICS_TOKEN`` is set.
+``ADMIN_TOKEN``, in an ``Authorization: Bearer`` header or through the login form
+(``/admin/login``, an HttpOnly cookie; never in the address), checked by ``bot.admin_access``
+with growing delays after wrong guesses; with no token configured they answer 404, as if they
+did not exist. ``/metrics`` needs ``METRICS_TOKEN`` and is off (404) without it.
 
 Everything shown comes from the aggregate counters (day, channel, language, screen, count):
-there is no row about a person, so nothing here can identify anyone. Drop-off per screen is
-therefore an estimate from counts, never a followed path.
+there is no row about a person. Counts could still single a person out while they use the
+helpline (two scrapes around one person's three taps showed ``welcome → emergency → _erased``),
+so only closed days (UTC) are shown, and a counter below ``STATS_MIN_COUNT`` on its day is held
+back (``published``). Drop-off per screen is an estimate from counts, never a followed path.
 """
 
 # No "from __future__ import annotations": FastAPI must see the route dependencies, which are
@@ -15,7 +18,6 @@ therefore an estimate from counts, never a followed path.
 import asyncio
 import csv
 import datetime as dt
-import hmac
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment
 from markupsafe import Markup
 from prometheus_client import CollectorRegistry, generate_latest
@@ -32,13 +34,15 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
+from bot.admin_access import AdminAccess, bearer_token
 from bot.admin_diagram import diagram_body
 from bot.content import ContentHolder
 from bot.engine.model import Flows
+from bot.http import BodyTooLarge, read_limited_form
 from bot.settings import Settings
 from bot.store.counters import CounterKey, Counters
 
-__all__ = ["AdminParts", "DropOff", "admin_router", "drop_off", "runtime_parts"]
+__all__ = ["AdminParts", "DropOff", "admin_router", "drop_off", "published", "runtime_parts"]
 
 NO_STORE = {
     "Cache-Control": "no-store",
@@ -69,26 +73,13 @@ def runtime_parts(request: Request) -> AdminParts:
 # -- access ---------------------------------------------------------------------------------------
 
 
-def _presented_token(request: Request) -> str | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return request.query_params.get("token")
-
-
-def _token_matches(presented: str | None, expected: str) -> bool:
-    if presented is None:
-        return False
-    return hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8"))
-
-
 def _configured(secret: SecretStr | None) -> str | None:
     value = secret.get_secret_value() if secret is not None else ""
     return value or None
 
 
-def _refuse() -> HTTPException:
-    return HTTPException(401, "a valid token is needed", headers={"WWW-Authenticate": "Bearer"})
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 # -- statistics -----------------------------------------------------------------------------------
@@ -142,6 +133,18 @@ def drop_off(views: dict[str, int], flows: Flows) -> list[DropOff]:
                 onward += views.get(child, 0) * count / shared
         result.append(DropOff(node_id, count, min(float(count), onward)))
     return result
+
+
+def published(
+    rows: list[tuple[CounterKey, int]], today: dt.date, min_count: int
+) -> list[tuple[CounterKey, int]]:
+    """The counters an operator may see: closed days only, and none below ``min_count``.
+
+    Today's counters move with every tap, so two looks a minute apart would show one person's
+    path; a quiet day's counter of 1 or 2 would show it afterwards. A day's counters are final
+    once it has ended, so what is shown only ever grows (``/metrics`` stays a counter).
+    """
+    return [(key, count) for key, count in rows if key[0] < today and count >= min_count]
 
 
 def _totals(rows: list[tuple[CounterKey, int]], index: int) -> dict[str, int]:
@@ -205,7 +208,9 @@ nav a { margin-right: 1rem; }
 .note { color: #555; max-width: 45rem; }
 pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
 </style></head><body>
-<nav>{% for label, href in links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}</nav>
+<nav>{% for label, href in links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}
+<form method="post" action="/admin/logout" style="display:inline"><button>Log out</button></form>
+</nav>
 <h1>{{ title }}</h1>
 {{ body }}
 </body></html>
@@ -215,6 +220,8 @@ pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
 _STATS = _TEMPLATES.from_string(
     """<p class="note">Counts only: the helpline keeps no row about any person, no times of day
 and no paths. {{ total }} screens shown in all.</p>
+<p class="note">Only days that have ended (UTC) are shown, and a counter below {{ min_count }} on
+its day is left out, so no count here can follow one person while they use the helpline.</p>
 <h2>Where people stop (estimate)</h2>
 <p class="note">"Went on" shares each next screen's visits among the screens that lead to it.
 A high share that stopped on a menu or a question may mean it is unclear. Screens with no
@@ -252,51 +259,105 @@ next screen end a path; stopping there is expected.</p>
 )
 
 
-def _page(title: str, body: Markup, suffix: str) -> HTMLResponse:
-    links = [
-        ("Statistics", f"/admin/stats{suffix}"),
-        ("CSV", f"/admin/stats.csv{suffix}"),
-        ("Diagram", f"/admin/diagram{suffix}"),
-    ]
-    return HTMLResponse(_PAGE.render(title=title, body=body, links=links), headers=NO_STORE)
+_LOGIN = _TEMPLATES.from_string(
+    """{% if problem %}<p class="note"><strong>{{ problem }}</strong></p>{% endif %}
+<form method="post" action="/admin/login">
+<p><label>Admin token <input type="password" name="token" autocomplete="current-password"
+required></label></p>
+<p><button type="submit">Log in</button></p>
+</form>
+<p class="note">The token is sent once, in this form; the browser keeps only a login cookie
+(HttpOnly) for 8 hours. Scripts can send <code>Authorization: Bearer</code> instead.</p>
+"""
+)
+
+_LINKS = [
+    ("Statistics", "/admin/stats"),
+    ("CSV", "/admin/stats.csv"),
+    ("Diagram", "/admin/diagram"),
+]
+
+
+def _page(title: str, body: Markup, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        _PAGE.render(title=title, body=body, links=_LINKS), status_code=status, headers=NO_STORE
+    )
 
 
 def admin_router(
-    settings: Settings, parts: Callable[[Request], AdminParts] = runtime_parts
+    settings: Settings,
+    parts: Callable[[Request], AdminParts] = runtime_parts,
+    today: Callable[[], dt.date] = _utc_today,
 ) -> APIRouter:
     """The admin pages, ``POST /admin/reload`` and ``/metrics`` for these settings."""
     admin_token = _configured(settings.admin_token)
     metrics_token = _configured(settings.metrics_token)
+    secure = (settings.public_url or "").startswith("https://")
+    admin = AdminAccess(admin_token, secure_cookie=secure) if admin_token else None
+    metrics_access = AdminAccess(metrics_token) if metrics_token else None
+    min_count = settings.stats_min_count
 
-    def require_admin(request: Request) -> str:
-        """Refuse unless the admin token was presented; hide the pages when none is set."""
-        if admin_token is None:
+    async def require_admin(request: Request) -> None:
+        """Refuse unless the admin token came in a header or a login cookie; 404 when unset."""
+        if admin is None:
             raise HTTPException(404, "Not Found")
-        if not _token_matches(_presented_token(request), admin_token):
-            raise _refuse()
-        # Links keep the token only when it came in the address (a browser without headers).
-        return "?token=" + admin_token if request.query_params.get("token") else ""
+        await admin.check(request, bearer_token(request))
 
-    def require_metrics(request: Request) -> None:
-        """``/metrics`` is public unless ``METRICS_TOKEN`` is set."""
-        if metrics_token is not None and not _token_matches(
-            _presented_token(request), metrics_token
-        ):
-            raise _refuse()
+    async def require_metrics(request: Request) -> None:
+        """``/metrics`` needs ``METRICS_TOKEN`` (a Bearer header); without one it is off."""
+        if metrics_access is None:
+            raise HTTPException(404, "Not Found")
+        await metrics_access.check(request, bearer_token(request), cookie=False)
 
     def current_parts(request: Request) -> AdminParts:
         """The counters and content, from whatever ``parts`` the app gave."""
         return parts(request)
 
-    Admin = Annotated[str, Depends(require_admin)]
+    async def shown_rows(source: AdminParts) -> list[tuple[CounterKey, int]]:
+        return published(await source.counters.all(), today(), min_count)
+
+    Admin = Annotated[None, Depends(require_admin)]
     Parts = Annotated[AdminParts, Depends(current_parts)]
     router = APIRouter()
 
+    @router.get("/admin/login", response_class=HTMLResponse)
+    async def login_page() -> HTMLResponse:
+        """The login form (404 when no admin token is configured)."""
+        if admin is None:
+            raise HTTPException(404, "Not Found")
+        return _page("Log in", Markup(_LOGIN.render(problem=None)))
+
+    @router.post("/admin/login")
+    async def log_in(request: Request) -> Response:
+        """Check the token from the form; set the login cookie and go to the statistics."""
+        if admin is None:
+            raise HTTPException(404, "Not Found")
+        try:
+            fields = await read_limited_form(request, 4096)
+        except (BodyTooLarge, ValueError):
+            fields = {}
+        presented = fields.get("token", "")
+        try:
+            await admin.check(request, presented or "", cookie=False)
+        except HTTPException as refused:
+            body = Markup(_LOGIN.render(problem=refused.detail))
+            return _page("Log in", body, status=refused.status_code)
+        response = RedirectResponse("/admin/stats", status_code=303, headers=NO_STORE)
+        admin.log_in(response)
+        return response
+
+    @router.post("/admin/logout")
+    async def log_out() -> Response:
+        """Forget the login cookie."""
+        response = RedirectResponse("/admin/login", status_code=303, headers=NO_STORE)
+        AdminAccess.log_out(response)
+        return response
+
     @router.get("/admin", response_class=HTMLResponse)
     @router.get("/admin/stats", response_class=HTMLResponse)
-    async def stats_page(suffix: Admin, source: Parts) -> HTMLResponse:
+    async def stats_page(_admin: Admin, source: Parts) -> HTMLResponse:
         """Counters per day, channel, language and screen, and the drop-off estimate."""
-        rows = await source.counters.all()
+        rows = await shown_rows(source)
         flows = source.content.current.flows
         views = _totals(rows, 3)
         body = _STATS.render(
@@ -307,25 +368,26 @@ def admin_router(
             channels=sorted(_totals(rows, 1).items()),
             days=sorted(_totals(rows, 0).items(), reverse=True),
             rows=sorted(rows, key=lambda item: item[0], reverse=True),
+            min_count=min_count,
         )
-        return _page("Statistics", Markup(body), suffix)
+        return _page("Statistics", Markup(body))
 
     @router.get("/admin/stats.csv")
-    async def stats_csv(_suffix: Admin, source: Parts) -> Response:
-        """Every counter as CSV: day, channel, locale, node, count."""
-        rows = await source.counters.all()
+    async def stats_csv(_admin: Admin, source: Parts) -> Response:
+        """Every published counter as CSV: day, channel, locale, node, count."""
+        rows = await shown_rows(source)
         filename = f"helpline-counters-{dt.date.today().isoformat()}.csv"
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'}
         return Response(_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
     @router.get("/admin/diagram", response_class=HTMLResponse)
-    async def diagram_page(suffix: Admin, source: Parts) -> HTMLResponse:
+    async def diagram_page(_admin: Admin, source: Parts) -> HTMLResponse:
         """One diagram per flow file, linked to each other (Graphviz's drawing, or our own)."""
         body = await asyncio.to_thread(diagram_body, source.content.current.flows)
-        return _page("Diagram", Markup(body), suffix)
+        return _page("Diagram", Markup(body))
 
     @router.post("/admin/reload")
-    async def reload_content(_suffix: Admin, source: Parts) -> JSONResponse:
+    async def reload_content(_admin: Admin, source: Parts) -> JSONResponse:
         """Load the content files again; refuse (keeping the current content) if they fail."""
         holder = source.content
         problems = await asyncio.to_thread(holder.reload)
@@ -347,8 +409,8 @@ def admin_router(
 
     @router.get("/metrics", dependencies=[Depends(require_metrics)])
     async def metrics(source: Parts) -> Response:
-        """Prometheus text format: screen views by channel, language and screen."""
-        rows = await source.counters.all()
+        """Prometheus text format: screen views by channel, language and screen (closed days)."""
+        rows = await shown_rows(source)
         current = source.content.current
         registry = CollectorRegistry(auto_describe=False)
         registry.register(

@@ -20,9 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.admin import admin_router
 from bot.bodies import BodyDeadline
-from bot.channels.telegram import WEBHOOK_PATH, secret_matches
+from bot.channels.telegram import WEBHOOK_PATH
 from bot.channels.web import RuntimeDep, missing_page, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
+from bot.ratelimit import webhook_guard
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 
@@ -111,10 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = settings.telegram_webhook_secret
         if channel is None or secret is None:
             return JSONResponse({"error": "telegram is not configured"}, status_code=404)
-        header = request.headers.get("x-telegram-bot-api-secret-token")
-        if not secret_matches(header, secret.get_secret_value()):
-            log.warning("webhook call with a wrong or missing secret refused")
-            return JSONResponse({"error": "wrong secret token"}, status_code=403)
+        if refused := await webhook_guard(request, runtime.limits, secret.get_secret_value()):
+            return refused
         try:
             body = await read_limited_body(request, settings.max_body_bytes)
         except BodyTooLarge:
@@ -128,11 +127,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        """Plain JSON errors for unknown paths and methods; a kind page for a person's browser."""
+        """Plain JSON errors for unknown paths and methods (with their headers: Retry-After);
+        a kind page for a person's browser."""
         if exc.status_code in (404, 405):
             page = missing_page(request, exc.status_code)
             if page is not None:
                 return page
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
 
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -17,15 +18,18 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.actions.deadline import warm_up
+from bot.channels.web_sessions import SessionTokens, WebSessions, first_screen_ttl
 from bot.content import Content, ContentHolder
 from bot.conversation import Conversations
 from bot.directory.database import load_directory_into_db
 from bot.directory.search import Directory
 from bot.errors import ContentError
+from bot.ratelimit import RateLimits
 from bot.reloader import watch_content
 from bot.settings import Settings
 from bot.store.counters import SqlCounters
 from bot.store.database import create_engine_for, migrate, session_factory
+from bot.store.erasure import finish_erasures
 from bot.store.outbox import SqlOutbox
 from bot.store.states import ConversationKeys, SqlStateStore
 
@@ -55,6 +59,10 @@ class Runtime:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     directory_sync: asyncio.Task[None] | None = None
     """The latest copy of the directory into its tables after a reload (tests await it)."""
+    web: WebSessions | None = None
+    """The web chat's sessions (signed tokens, turns in order, no state before a real turn)."""
+    limits: RateLimits | None = None
+    """Rate limits of the web chat, the admin pages and the webhook (memory or Redis)."""
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -86,6 +94,8 @@ class Runtime:
             ),
         )
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
+        runtime.web = _web_sessions(settings, conversations, states, keys.secret)
+        runtime.limits = RateLimits.from_settings(settings, keys.secret)
         try:
             await runtime._start_parts()
         except BaseException:
@@ -140,6 +150,9 @@ class Runtime:
                 await task
         if self.telegram is not None:
             await self.telegram.stop()
+        if self.limits is not None:
+            await self.limits.close()
+        await finish_erasures(self.engine)
         await self.engine.dispose()
 
     async def sync_directory(self, content: Content) -> None:
@@ -190,3 +203,15 @@ class Runtime:
             except Exception as exc:  # noqa: BLE001 - keep purging on the next round
                 log.warning("purge failed: %s", type(exc).__name__)
             await asyncio.sleep(PURGE_EVERY.total_seconds())
+
+
+def _web_sessions(
+    settings: Settings, conversations: Conversations, states: SqlStateStore, secret: bytes
+) -> WebSessions:
+    """The web chat's own view of the conversations: a store whose first-screen states expire
+    after ``WEB_FIRST_SCREEN_TTL_MINUTES`` (same table, same keys)."""
+    policy = first_screen_ttl(settings.web_first_screen_ttl_minutes)
+    web_states = dataclasses.replace(states, ttl_policy=policy)
+    return WebSessions(
+        dataclasses.replace(conversations, states=web_states), SessionTokens.derived_from(secret)
+    )

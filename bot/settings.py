@@ -13,12 +13,20 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
+from bot.secretcheck import weakness
 
-__all__ = ["REPO_ROOT", "Settings", "get_settings", "load_or_create_secret"]
+__all__ = [
+    "REPO_ROOT",
+    "STRONG_SECRETS",
+    "Settings",
+    "get_settings",
+    "load_or_create_secret",
+    "refuse_weak_secret",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """The checkout the package was installed from (editable install): default content lives here."""
@@ -27,11 +35,38 @@ MIN_SECRET_BYTES = 16
 
 log = logging.getLogger(__name__)
 
+STRONG_SECRETS = (
+    "admin_token",
+    "metrics_token",
+    "state_secret",
+    "telegram_webhook_secret",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
+"""Settings that must hold a random secret; a channel that adds one applies
+``field_validator(...)(refuse_weak_secret)`` to it (see ``Settings._secrets_are_strong``)."""
+
+
+def refuse_weak_secret(value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+    """A pydantic validator: an empty secret means "not set"; a weak one stops the start.
+
+    ``ADMIN_TOKEN=a`` would make the admin pages a guess, ``STATE_SECRET=x`` every conversation
+    key; the message names the variable and says how to make a random value.
+    """
+    if value is None or not value.get_secret_value():
+        return None
+    problem = weakness((info.field_name or "secret").upper(), value.get_secret_value())
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
 
 class Settings(BaseSettings):
     """Everything the helpline reads from its environment."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", hide_input_in_errors=True
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -62,7 +97,7 @@ class Settings(BaseSettings):
         default=30.0, gt=0.0, description="How long a worker keeps an answer it is sending."
     )
     redis_url: str | None = Field(
-        default=None, description="Shares the send rate limit among workers."
+        default=None, description="Shared by all workers: the send rate and the rate limits."
     )
 
     whatsapp_access_token: SecretStr | None = None
@@ -95,6 +130,19 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+
+    web_first_screen_ttl_minutes: int = Field(
+        default=30, ge=1, description="A web conversation still on its first screen expires then."
+    )
+    web_session_turns_per_minute: int = Field(default=40, ge=1)
+    web_address_requests_per_minute: int = Field(default=600, ge=1)
+    admin_address_requests_per_minute: int = Field(default=60, ge=1)
+    webhook_secret_failures_per_hour: int = Field(default=20, ge=1)
+    stats_min_count: int = Field(
+        default=10, ge=1, description="Today's counts below this are held back until the day ends."
+    )
+
+    _secrets_are_strong = field_validator(*STRONG_SECRETS, mode="after")(refuse_weak_secret)
 
     @field_validator("telegram_webhook_secret")
     @classmethod

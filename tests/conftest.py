@@ -13,7 +13,10 @@ from tests.support.databases import database_url
 from tests.support.fake_telegram import FakeTelegram, start_fake_telegram
 from tests.support.live import serve
 
-WEBHOOK_SECRET = "test-webhook-secret_123"
+WEBHOOK_SECRET = "tg-hook_7Qm2vX9LpR4sK8wN3bZ6yT1cF5hJ0dGa"
+"""Random-looking: the service refuses weak secrets (``bot.secretcheck``)."""
+STATE_SECRET = "state-Hk3Wq9Zp2Lm7Xv4Rt8Nc6Bj1Yf5Gd0Sa"
+ADMIN_TOKEN = "admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se"
 BOT_TOKEN = "123456:TEST-token"
 
 BACKENDS = [
@@ -31,7 +34,7 @@ def make_settings(
         "database_url": url,
         "flows_dir": Path(os.environ.get("FLOWS_DIR", REPO_ROOT / "flows")),
         "locales_dir": Path(os.environ.get("LOCALES_DIR", REPO_ROOT / "locales")),
-        "state_secret": "test-state-secret",
+        "state_secret": STATE_SECRET,
     }
     if telegram is not None:
         values.update(

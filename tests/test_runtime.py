@@ -31,7 +31,7 @@ async def test_directory_tables_follow_startup_and_reload(tmp_path: Path, db_url
         db_url,
         flows_dir=content / "flows",
         locales_dir=content / "locales",
-        admin_token="admin-token-for-tests",
+        admin_token="admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se",
         content_watch_seconds=0,
     )
     app = create_app(settings)
@@ -49,7 +49,8 @@ async def test_directory_tables_follow_startup_and_reload(tmp_path: Path, db_url
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.post(
-                "/admin/reload", headers={"Authorization": "Bearer admin-token-for-tests"}
+                "/admin/reload",
+                headers={"Authorization": "Bearer admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se"},
             )
         assert response.status_code == 200, response.text
         assert runtime.directory_sync is not None, "a successful reload schedules the copy"

@@ -8,22 +8,25 @@ script in ``bot/web/static/chat.js`` only makes it feel like a chat and saves re
 from __future__ import annotations
 
 import json
-import secrets
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from bot.channels.web_sessions import WebSessions
 from bot.channels.web_view import TEMPLATES, bubbles, chrome, linkify, refused_texts
 from bot.conversation import Answer
 from bot.engine.types import Event, Reply
 from bot.engine.ui import N_
 from bot.http import BodyTooLarge, read_limited_body, read_limited_form
+from bot.ratelimit import RateLimits, client_address
 from bot.runtime import Runtime
 
 __all__ = ["CHANNEL", "COOKIE", "linkify", "missing_page", "web_router"]
 
+R = TypeVar("R", bound=Response)
 CHANNEL = "web"
 COOKIE = "helpline_session"
 MAX_TEXT = 2000
@@ -40,12 +43,28 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def _session(request: Request) -> str:
-    """This browser's session token, or a new random one (it is set as the cookie on reply)."""
-    token = request.cookies.get(COOKIE, "")
-    if 20 <= len(token) <= 100 and token.isascii():
-        return token
-    return secrets.token_urlsafe(32)
+def _session(request: Request, runtime: Runtime) -> tuple[str, bool]:
+    """This browser's session token when the server issued it, else a new one (set as the
+    cookie on reply); and whether it is new. See ``bot.channels.web_sessions``."""
+    return _web(runtime).session(request.cookies.get(COOKIE))
+
+
+def _web(runtime: Runtime) -> WebSessions:
+    assert runtime.web is not None
+    return runtime.web
+
+
+async def _too_fast(request: Request, runtime: Runtime, token: str, fresh: bool) -> float:
+    """Seconds to wait before this request is answered (0: answer it now)."""
+    limits: RateLimits | None = runtime.limits
+    if limits is None:
+        return 0.0
+    return await limits.web(None if fresh else token, client_address(request))
+
+
+def _retry_after(response: R, wait: float) -> R:
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
 
 
 def _public_url(request: Request) -> str:
@@ -171,10 +190,13 @@ def web_router() -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     async def page(request: Request, runtime: RuntimeDep) -> HTMLResponse:
         """Show the current screen of this browser's conversation (or the language choice)."""
-        token = _session(request)
-        here = Event.pressed("nav:here", _hint(request))
-        answer = await runtime.conversations.answer(CHANNEL, token, here)
-        return _page(request, runtime, answer, token)
+        token, fresh = _session(request, runtime)
+        wait = await _too_fast(request, runtime, token, fresh)
+        if wait:
+            answer = _web(runtime).slow_down(_hint(request))
+            return _retry_after(_page(request, runtime, answer, token, status=429), wait)
+        answer, status = await _web(runtime).view(token, fresh, _hint(request))
+        return _page(request, runtime, answer, token, status=status)
 
     @router.get("/chat")
     async def form_page() -> Response:
@@ -186,7 +208,11 @@ def web_router() -> APIRouter:
         """The no-JavaScript path: a form button or the text box, answered with a full page."""
         if _cross_site(request):
             return _forbidden(request)
-        token = _session(request)
+        token, fresh = _session(request, runtime)
+        wait = await _too_fast(request, runtime, token, fresh)
+        if wait:
+            answer = _web(runtime).slow_down(_hint(request))
+            return _retry_after(_page(request, runtime, answer, token, status=429), wait)
         too_large = False
         try:
             fields = await read_limited_form(request, runtime.settings.max_body_bytes)
@@ -195,9 +221,12 @@ def web_router() -> APIRouter:
         except Exception:  # noqa: BLE001 - any unreadable form gets the same kind answer
             fields = {}
         event = _event_from(fields, _hint(request))
-        if event is None:
-            event = Event.pressed("nav:here", _hint(request))
-        answer = await runtime.conversations.answer(CHANNEL, token, event)
+        if event is None:  # an empty form is a page view: it creates nothing
+            answer, status = await _web(runtime).view(token, fresh, _hint(request))
+        else:
+            answer, status = await _web(runtime).turn(token, event)
+        if status != 200:
+            return _page(request, runtime, answer, token, status=status)
         if too_large:
             notice = Reply(_bad_request_text(runtime, request, answer.locale))
             answer = Answer([notice, *answer.replies], answer.locale, answer.erased)
@@ -209,7 +238,11 @@ def web_router() -> APIRouter:
         """JSON in (``{"text": ...}`` or ``{"payload": ...}``), replies out."""
         if _cross_site(request):
             return _forbidden(request)
-        token = _session(request)
+        token, fresh = _session(request, runtime)
+        wait = await _too_fast(request, runtime, token, fresh)
+        if wait:
+            answer = _web(runtime).slow_down(_hint(request))
+            return _retry_after(_answer_json(request, runtime, answer, token, status=429), wait)
         try:
             body = await read_limited_body(request, runtime.settings.max_body_bytes)
         except BodyTooLarge:
@@ -221,21 +254,29 @@ def web_router() -> APIRouter:
         event = _event_from(data if isinstance(data, dict) else {}, _hint(request))
         if event is None:
             return _error(runtime, 400, token, request)
-        answer = await runtime.conversations.answer(CHANNEL, token, event)
-        localizer = runtime.content.current.localizer
-        t = chrome(localizer, answer.locale)
-        response = JSONResponse(
-            {
-                "locale": t["lang"],
-                "chrome": t,
-                "erased": answer.erased,
-                "replies": bubbles(answer.replies, localizer, t["lang"]),
-            }
-        )
-        _set_cookie(request, response, token)
-        return response
+        answer, status = await _web(runtime).turn(token, event)
+        return _answer_json(request, runtime, answer, token, status=status)
 
     return router
+
+
+def _answer_json(
+    request: Request, runtime: Runtime, answer: Answer, token: str, status: int = 200
+) -> JSONResponse:
+    """The answer for ``chat.js``: its bubbles, and the page chrome in the answer's language."""
+    localizer = runtime.content.current.localizer
+    t = chrome(localizer, answer.locale)
+    response = JSONResponse(
+        {
+            "locale": t["lang"],
+            "chrome": t,
+            "erased": answer.erased,
+            "replies": bubbles(answer.replies, localizer, t["lang"]),
+        },
+        status_code=status,
+    )
+    _set_cookie(request, response, token)
+    return response
 
 
 def _bad_request_text(runtime: Runtime, request: Request, locale: str | None = None) -> str:

@@ -131,6 +131,8 @@ def create_engine_for(url: str) -> AsyncEngine:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Deleted content is overwritten with zeros, not only marked free (bot.store.erasure).
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")

@@ -137,12 +137,15 @@ class SqlOutbox:
             if lock is not None:
                 await lock.acquire()
             try:
-                return await self._turn(
+                outcome, erased = await self._turn(
                     session, key, update_state, count, mark, render, single_in_response
                 )
             finally:
                 if lock is not None:
                     lock.release()
+        if erased:
+            await self.states.wipe()
+        return outcome
 
     async def _turn(
         self,
@@ -153,20 +156,20 @@ class SqlOutbox:
         mark: Mark | None,
         render: Callable[[T], list[OutgoingMessage]] | None,
         single_in_response: bool,
-    ) -> TurnOutcome[T]:
+    ) -> tuple[TurnOutcome[T], bool]:
         now = utcnow()
         if mark is not None:
             seen = await session.get(DeliveryRow, (mark.channel, mark.update_id))
             if seen is not None:
                 claimed = self._claim(seen, now)
                 await session.commit()
-                return TurnOutcome(None, claimed)
+                return TurnOutcome(None, claimed), False
         row, current = await self.states.load(session, key, lock=True)
         new_state, result = await update_state(current)
         messages = render(result) if render is not None else []
         pending: Pending | None = None
         try:
-            await self.states.stage(session, key, row, new_state)
+            erased = await self.states.stage(session, key, row, new_state)
             counter = count(result)
             if counter is not None and self.counters is not None:
                 await self.counters.add_in(session, counter)
@@ -188,7 +191,7 @@ class SqlOutbox:
         except (StaleDataError, IntegrityError) as exc:
             await session.rollback()
             raise ConcurrentUpdate(key[:8]) from exc
-        return TurnOutcome(result, pending)
+        return TurnOutcome(result, pending), erased
 
     def _claim(self, row: DeliveryRow, now: dt.datetime) -> Pending:
         """A redelivered update: its outbox, leased to us when nobody else is sending it."""

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.engine.types import ConversationState
+from bot.store.erasure import overwrite_before_delete, wipe_after_erasure
 from bot.store.models import ConversationRow
 
 __all__ = [
@@ -29,11 +30,15 @@ __all__ = [
     "MemoryStateStore",
     "SqlStateStore",
     "StateStore",
+    "TtlPolicy",
     "utcnow",
 ]
 
 T = TypeVar("T")
 Update = Callable[[ConversationState | None], Awaitable[tuple[ConversationState | None, T]]]
+TtlPolicy = Callable[[ConversationState], dt.timedelta | None]
+"""A shorter life for some states (a web conversation still on its first screen); ``None``: the
+store's own time to live."""
 
 
 def utcnow() -> dt.datetime:
@@ -66,6 +71,9 @@ class StateStore(Protocol):
     async def erase(self, key: str) -> None:
         """Forget a conversation now."""
 
+    async def peek(self, key: str) -> ConversationState | None:
+        """The current state, read only: a page view must not create or extend anything."""
+
     async def purge_expired(self) -> int:
         """Erase every expired conversation; return how many."""
 
@@ -76,19 +84,41 @@ class SqlStateStore:
 
     sessions: async_sessionmaker[AsyncSession]
     ttl: dt.timedelta
+    ttl_policy: TtlPolicy | None = None
+    wipe_pending: bool = False
+    """SQLite was busy at the last erasure: the next purge empties its log."""
+
+    async def wipe(self) -> None:
+        """Wipe what the database still keeps of erased rows (after the erasing commit)."""
+        self.wipe_pending = not await wipe_after_erasure(self.sessions)
+
+    def _expiry(self, state: ConversationState, now: dt.datetime) -> dt.datetime:
+        special = self.ttl_policy(state) if self.ttl_policy is not None else None
+        return now + (special if special is not None else self.ttl)
 
     async def transaction(self, key: str, update: Update[T]) -> T:
         """Load, update and save one conversation under optimistic concurrency."""
         async with self.sessions() as session:
             row, current = await self.load(session, key)
             new_state, result = await update(current)
+            erased = False
             try:
-                await self.stage(session, key, row, new_state)
+                erased = await self.stage(session, key, row, new_state)
                 await session.commit()
             except (StaleDataError, IntegrityError) as exc:
                 await session.rollback()
                 raise ConcurrentUpdate(key[:8]) from exc
-            return result
+        if erased:
+            await self.wipe()
+        return result
+
+    async def peek(self, key: str) -> ConversationState | None:
+        """The unexpired state, if any; nothing is written."""
+        async with self.sessions() as session:
+            row = await session.get(ConversationRow, key)
+            if row is None or row.expires_at <= utcnow():
+                return None
+            return ConversationState.model_validate_json(row.data)
 
     async def load(
         self, session: AsyncSession, key: str, *, lock: bool = False
@@ -111,40 +141,55 @@ class SqlStateStore:
         key: str,
         row: ConversationRow | None,
         new_state: ConversationState | None,
-    ) -> None:
-        """Put the new state (or its erasure) into ``session``; the caller commits."""
+    ) -> bool:
+        """Put the new state (or its erasure) into ``session``; the caller commits.
+
+        True when a row was erased: after the commit the caller runs ``wipe`` so that the erased
+        answers leave the database files too (SQLite's log, PostgreSQL's old row versions).
+        """
         now = utcnow()
         if new_state is None:
-            if row is not None:
-                await session.delete(row)
-        elif row is None:
+            if row is None:
+                return False
+            await overwrite_before_delete(session, ConversationRow.key == key)
+            await session.delete(row)
+            return True
+        if row is None:
             session.add(
                 ConversationRow(
                     key=key,
                     data=new_state.model_dump_json(),
                     updated_at=now,
-                    expires_at=now + self.ttl,
+                    expires_at=self._expiry(new_state, now),
                 )
             )
         else:
             row.data = new_state.model_dump_json()
             row.updated_at = now
-            row.expires_at = now + self.ttl
+            row.expires_at = self._expiry(new_state, now)
+        return False
 
     async def erase(self, key: str) -> None:
-        """Delete the row now."""
+        """Overwrite and delete the row now, then wipe what the database keeps of it."""
+        where = ConversationRow.key == key
         async with self.sessions() as session:
-            await session.execute(delete(ConversationRow).where(ConversationRow.key == key))
+            found = await overwrite_before_delete(session, where)
+            await session.execute(delete(ConversationRow).where(where))
             await session.commit()
+        if found:
+            await self.wipe()
 
     async def purge_expired(self) -> int:
-        """Delete every expired row."""
+        """Overwrite and delete every expired row, then wipe what the database keeps of them."""
+        where = ConversationRow.expires_at <= utcnow()
         async with self.sessions() as session:
-            result = await session.execute(
-                delete(ConversationRow).where(ConversationRow.expires_at <= utcnow())
-            )
+            await overwrite_before_delete(session, where)
+            result = await session.execute(delete(ConversationRow).where(where))
             await session.commit()
-            return int(getattr(result, "rowcount", 0) or 0)
+            purged = int(getattr(result, "rowcount", 0) or 0)
+        if purged or self.wipe_pending:
+            await self.wipe()
+        return purged
 
 
 @dataclass
@@ -152,6 +197,7 @@ class MemoryStateStore:
     """The same interface in a dict: for the terminal simulator and unit tests."""
 
     ttl: dt.timedelta = dt.timedelta(hours=72)
+    ttl_policy: TtlPolicy | None = None
 
     def __post_init__(self) -> None:
         self.rows: dict[str, tuple[ConversationState, dt.datetime]] = {}
@@ -164,8 +210,14 @@ class MemoryStateStore:
         if new_state is None:
             self.rows.pop(key, None)
         else:
-            self.rows[key] = (new_state, utcnow() + self.ttl)
+            special = self.ttl_policy(new_state) if self.ttl_policy is not None else None
+            self.rows[key] = (new_state, utcnow() + (special or self.ttl))
         return result
+
+    async def peek(self, key: str) -> ConversationState | None:
+        """The unexpired state, if any."""
+        row = self.rows.get(key)
+        return row[0] if row and row[1] > utcnow() else None
 
     async def erase(self, key: str) -> None:
         """Forget a conversation."""

@@ -57,8 +57,10 @@ def test_two_browsers_have_two_conversations(web_app: tuple[str, Settings]) -> N
 
 
 def _two_conversations(first: httpx.Client, second: httpx.Client) -> None:
-    first.get("/", headers={"Accept-Language": "en-US"})
-    second.get("/", headers={"Accept-Language": "es-MX"})
+    first.headers["Accept-Language"] = "en-US"  # a browser sends it every time
+    first.get("/")
+    second.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    second.get("/")
     assert first.cookies[COOKIE] != second.cookies[COOKIE]
     api(first, payload=buttons(api(first, text="/menu"))["Asylum"])
     page = second.get("/").text
@@ -66,13 +68,15 @@ def _two_conversations(first: httpx.Client, second: httpx.Client) -> None:
 
 
 def test_unknown_browser_language_gets_the_bilingual_choice(client: httpx.Client) -> None:
-    page = client.get("/", headers={"Accept-Language": "fr-FR"}).text
+    client.headers["Accept-Language"] = "fr-FR"  # a browser sends it every time
+    page = client.get("/").text
     assert "Por favor, elija su idioma." in page and "Please choose your language." in page
     assert 'value="lang:es"' in page and 'value="lang:en"' in page
 
 
 def test_walk_the_menus_with_buttons_through_the_json_api(client: httpx.Client) -> None:
-    client.get("/", headers={"Accept-Language": "en-US"})
+    client.headers["Accept-Language"] = "en-US"  # a browser sends it every time
+    client.get("/")
     menu = api(client, text="/menu")
     assert "What would you like to know about?" in str(menu[-1]["text"])
     others = api(client, payload=buttons(menu)["Other protections"])
@@ -94,7 +98,8 @@ def form_buttons(page: str) -> dict[str, str]:
 
 
 def test_no_javascript_form_posts_render_the_next_screen(client: httpx.Client) -> None:
-    page = client.get("/", headers={"Accept-Language": "es-MX"}).text
+    client.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    page = client.get("/").text
     buttons_on_page = form_buttons(page)
     assert buttons_on_page["🏠 Menú principal"] == "nav:menu"
     assert '<span aria-hidden="true">🏠</span> Menú principal</button>' in page
@@ -109,13 +114,15 @@ def test_no_javascript_form_posts_render_the_next_screen(client: httpx.Client) -
 
 
 def test_language_switch_and_delete_on_the_web(client: httpx.Client) -> None:
-    client.get("/", headers={"Accept-Language": "es-MX"})
+    client.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    client.get("/")
     choice = api(client, text="/idioma")
     english = api(client, payload=buttons(choice)["English"])
     assert "Welcome" in str(english[0]["text"])
     done = api(client, text="/delete")
     assert str(done[0]["text"]).startswith("Done. I erased everything")
-    again = client.get("/", headers={"Accept-Language": "es-MX"}).text
+    client.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    again = client.get("/").text
     assert "Bienvenid" in again, "after erasing, the conversation starts fresh"
 
 
@@ -144,7 +151,8 @@ def test_bad_requests_get_a_clear_status_and_a_kind_message(
 
 
 def test_nonsense_long_text_and_stale_buttons_lose_nothing(client: httpx.Client) -> None:
-    client.get("/", headers={"Accept-Language": "es-MX"})
+    client.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    client.get("/")
     api(client, text="/menu")
     stale = api(client, payload="b:gone_node:9")
     assert str(stale[0]["text"]).startswith("Ese botón es de una pantalla anterior")
@@ -181,7 +189,8 @@ def test_linkify_makes_urls_and_phones_tappable_and_escapes_html() -> None:
 def test_posts_from_another_site_are_refused_without_touching_the_session(
     client: httpx.Client, path: str
 ) -> None:
-    client.get("/", headers={"Accept-Language": "es-MX"})
+    client.headers["Accept-Language"] = "es-MX"  # a browser sends it every time
+    client.get("/")
     cookie = client.cookies[COOKIE]
     evil = {"Origin": "https://evil.example"}
     refused = (

@@ -17,6 +17,7 @@ from bot.settings import REPO_ROOT, Settings
 from tests.support.fake_graph import ACCESS_TOKEN, PHONE_NUMBER_ID, FakeGraph, GraphCall
 from tests.support.live import serve
 from tests.support.whatsapp import (
+    APP_SECRET,
     BSUID,
     PATH,
     VERIFY_TOKEN,
@@ -246,7 +247,9 @@ def test_webhook_is_off_without_all_four_settings(tmp_path: Any, db_url: str) ->
     from tests.conftest import make_settings
     from tests.support.live import serve
 
-    settings = make_settings(tmp_path, db_url, whatsapp_access_token="t", whatsapp_app_secret="s")
+    settings = make_settings(
+        tmp_path, db_url, whatsapp_access_token="t", whatsapp_app_secret=APP_SECRET
+    )
     with serve(settings) as base:
         assert post(base, payload("text")).status_code == 404
         assert httpx.get(f"{base}/healthz", timeout=10).json()["whatsapp"] is False

@@ -28,8 +28,8 @@ from tests.support.fake_graph import start_fake_graph as _start
 from tests.support.live import serve
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "whatsapp"
-APP_SECRET = "test-app-secret-2f9c1e7b"
-VERIFY_TOKEN = "verify-token-8d1b4a"
+APP_SECRET = "wa-app_Zr8Kq2Lm5Xp9Tv3Nb7Wc1Hy4Gd6Fs0JaQe"
+VERIFY_TOKEN = "wa-verify_Pq7Ld3Rx9Mv2Kt5Bn8Yc4Hs1Gf6Zw0Je"
 WA_ID = "5215512345678"
 PROFILE_NAME = "María Hernández"
 BSUID = "MX.1502576394655843"

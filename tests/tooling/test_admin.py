@@ -11,19 +11,24 @@ import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from bot.admin import DropOff, admin_router, drop_off
+from bot.admin import DropOff, admin_router, drop_off, published
+from bot.admin_access import ADMIN_COOKIE
 from bot.content import ContentHolder
+from bot.ratelimit import MemoryLimiter, RateLimits
 from bot.settings import REPO_ROOT, Settings
 from bot.store.counters import MemoryCounters
 
 VALID = Path(__file__).resolve().parent.parent / "data" / "tooling" / "valid"
-TOKEN = "admin-token-for-tests-0123456789"
+TOKEN = "admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se"
+METRICS = "metrics-Zr5Tq8Wm3Kx7Lp2Vn9Hc4Bj6Yf1Gd0Sd"
 DAY = dt.date(2026, 11, 20)
+TODAY = dt.date(2026, 12, 1)
 
 
 @dataclass
@@ -52,9 +57,30 @@ async def parts(content: Path) -> Parts:
     return Parts(counters, ContentHolder(content / "flows", content / "locales", ["en"]))
 
 
-def make_client(parts: Parts, **settings: object) -> httpx.AsyncClient:
+class Clock:
+    """A clock the test moves by hand, for the growing delays."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_client(parts: Parts, clock: Clock | None = None, **settings: object) -> httpx.AsyncClient:
+    """The admin router alone; counters of closed days, shown from 1 (unless a test says)."""
+    settings.setdefault("stats_min_count", 1)
+    configured = Settings(_env_file=None, **settings)  # type: ignore[arg-type]
     app = FastAPI()
-    app.include_router(admin_router(Settings(_env_file=None, **settings), lambda request: parts))  # type: ignore[arg-type]
+    limits = RateLimits.from_settings(configured, b"k" * 32)
+    limits.store = MemoryLimiter(clock=clock or Clock())
+    app.state.runtime = SimpleNamespace(limits=limits)
+    router = admin_router(
+        configured,
+        lambda request: parts,  # type: ignore[arg-type,return-value]
+        today=lambda: TODAY,
+    )
+    app.include_router(router)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://admin.test")
 
 
@@ -105,18 +131,76 @@ async def test_admin_pages_refuse_a_missing_or_wrong_token(
     assert missing.headers["www-authenticate"] == "Bearer"
     wrong = await client.request(method, path, headers={"Authorization": f"Bearer {TOKEN}x"})
     assert wrong.status_code == 401
-    wrong_query = await client.request(method, path, params={"token": TOKEN[:-1]})
-    assert wrong_query.status_code == 401
+    assert wrong.headers["retry-after"] == "1", "the next attempt waits a second"
 
 
-async def test_token_in_header_or_address(client: httpx.AsyncClient) -> None:
+async def test_the_token_is_taken_from_a_header_never_from_the_address(
+    client: httpx.AsyncClient,
+) -> None:
+    by_query = await client.get("/admin/stats", params={"token": TOKEN})
+    assert by_query.status_code == 401, "?token= is not a way in (it stays in logs and history)"
     by_header = await client.get("/admin/stats", headers=BEARER)
     assert by_header.status_code == 200
     assert by_header.headers["cache-control"] == "no-store"
     assert 'href="/admin/stats.csv"' in by_header.text
-    by_query = await client.get("/admin/stats", params={"token": TOKEN})
-    assert by_query.status_code == 200
-    assert f'href="/admin/stats.csv?token={TOKEN}"' in by_query.text
+    assert TOKEN not in by_header.text
+
+
+async def test_the_login_form_sets_an_httponly_cookie_that_does_not_hold_the_token(
+    client: httpx.AsyncClient,
+) -> None:
+    form = await client.get("/admin/login")
+    assert form.status_code == 200 and 'type="password" name="token"' in form.text
+    assert 'action="/admin/login"' in form.text and "?token" not in form.text
+    logged_in = await client.post("/admin/login", data={"token": TOKEN})
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == "/admin/stats"
+    cookie = logged_in.headers["set-cookie"]
+    assert cookie.startswith(f"{ADMIN_COOKIE}=") and TOKEN not in cookie
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/admin" in cookie
+    page = await client.get("/admin/stats")
+    assert page.status_code == 200 and "screens shown in all" in page.text
+    assert (await client.get("/admin/stats.csv")).status_code == 200
+    out = await client.post("/admin/logout")
+    assert out.status_code == 303 and f'{ADMIN_COOKIE}=""' in out.headers["set-cookie"]
+    client.cookies.clear()
+    client.cookies.set(ADMIN_COOKIE, "9999999999.forged", path="/admin")
+    assert (await client.get("/admin/stats")).status_code == 401, "a forged cookie is refused"
+
+
+async def test_a_wrong_login_shows_the_form_again(client: httpx.AsyncClient) -> None:
+    wrong = await client.post("/admin/login", data={"token": "guess"})
+    assert wrong.status_code == 401 and "wrong token" in wrong.text
+    assert 'name="token"' in wrong.text and "set-cookie" not in wrong.headers
+
+
+async def test_wrong_guesses_make_the_address_wait_longer_each_time(parts: Parts) -> None:
+    clock = Clock()
+    wrong = {"Authorization": "Bearer not-the-token"}
+    async with make_client(parts, clock, admin_token=TOKEN) as client:
+        waits = []
+        for _ in range(5):
+            first = await client.get("/admin/stats", headers=wrong)
+            assert first.status_code == 401
+            waits.append(int(first.headers["retry-after"]))
+            burst = [await client.get("/admin/stats", headers=BEARER) for _ in range(50)]
+            assert {b.status_code for b in burst} == {429}, "even the right token waits"
+            clock.now += waits[-1] + 0.1
+        assert waits == [1, 2, 4, 8, 16]
+        assert (await client.get("/admin/stats", headers=BEARER)).status_code == 200
+        again = await client.get("/admin/stats", headers=wrong)
+        assert again.headers["retry-after"] == "1", "a good login forgets the failures"
+        clock.now += 1.1
+        for _ in range(200):
+            await client.get("/admin/stats", headers=wrong)
+            clock.now += 0.01
+        assert clock.now < 1000 + 60, "the probe took a simulated minute or less"
+    # 5,000 guesses at 289 a second used to go through; now 1 per delay, growing
+
+
+async def test_admin_requests_from_one_address_are_limited(parts: Parts) -> None:
+    async with make_client(parts, admin_token=TOKEN, admin_address_requests_per_minute=5) as c:
+        statuses = [(await c.get("/admin/stats", headers=BEARER)).status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
 
 
 # -- statistics -----------------------------------------------------------------------------------
@@ -166,8 +250,14 @@ def test_drop_off_shares_next_screens_among_the_screens_that_lead_there(parts: P
 # -- metrics --------------------------------------------------------------------------------------
 
 
-async def test_metrics_are_public_by_default(client: httpx.AsyncClient) -> None:
-    response = await client.get("/metrics")
+async def test_metrics_are_off_without_a_metrics_token(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/metrics")).status_code == 404
+    assert (await client.get("/metrics", headers=BEARER)).status_code == 404
+
+
+async def test_metrics_show_closed_days_to_the_metrics_token(parts: Parts) -> None:
+    async with make_client(parts, metrics_token=METRICS) as client:
+        response = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     lines = response.text.splitlines()
@@ -178,14 +268,14 @@ async def test_metrics_are_public_by_default(client: httpx.AsyncClient) -> None:
 
 
 async def test_metrics_token_protects_metrics(parts: Parts) -> None:
-    async with make_client(parts, metrics_token="metrics-secret-123") as client:
+    clock = Clock()
+    async with make_client(parts, clock, metrics_token=METRICS) as client:
         assert (await client.get("/metrics")).status_code == 401
         assert (
             await client.get("/metrics", headers={"Authorization": "Bearer nope"})
         ).status_code == 401
-        allowed = await client.get(
-            "/metrics", headers={"Authorization": "Bearer metrics-secret-123"}
-        )
+        clock.now += 1.1
+        allowed = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS}"})
     assert allowed.status_code == 200
     assert "helpline_screen_views_total" in allowed.text
 
@@ -236,3 +326,35 @@ async def test_reload_swaps_good_content_and_refuses_broken(
         'flows/main.yaml:29: node "later": duplicate node id (first defined at flows/main.yaml:26)'
     ]
     assert parts.content.current is served
+
+
+# -- what the statistics may show -----------------------------------------------------------------
+
+
+async def test_today_and_small_counts_are_held_back(parts: Parts) -> None:
+    for node in ("welcome", "emergency", "_erased"):
+        await parts.counters.add(TODAY, "web", "es", node, 1)  # one person, right now
+    metrics = {"Authorization": f"Bearer {METRICS}"}
+    async with make_client(
+        parts, admin_token=TOKEN, metrics_token=METRICS, stats_min_count=10
+    ) as client:
+        csv_text = (await client.get("/admin/stats.csv", headers=BEARER)).text
+        page = (await client.get("/admin/stats", headers=BEARER)).text
+        scrape = (await client.get("/metrics", headers=metrics)).text
+        await parts.counters.add(TODAY, "web", "es", "emergency", 50)
+        later = (await client.get("/metrics", headers=metrics)).text
+    assert csv_text == "day,channel,locale,node,count\n2026-11-20,web,es,welcome,10\n"
+    assert "2026-12-01" not in page and "10 screens shown in all." in page
+    assert "emergency" not in scrape and "_erased" not in scrape
+    assert later == scrape, "a scrape never moves during the day: no path can be followed"
+    assert 'node="main"' not in scrape, "a closed day's counter below 10 is left out"
+
+
+def test_published_keeps_closed_days_at_or_above_the_threshold() -> None:
+    yesterday, today = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+    rows = [
+        ((yesterday, "web", "es", "main"), 12),
+        ((yesterday, "web", "es", "asylum"), 3),
+        ((today, "web", "es", "main"), 40),
+    ]
+    assert published(rows, today, 10) == [((yesterday, "web", "es", "main"), 12)]

@@ -1,7 +1,8 @@
 """End to end through ``create_app``: a scripted web-chat conversation, then the statistics.
 
-The CSV and ``/metrics`` must count the screens shown and contain nothing about the person: not
-the session cookie, not what they typed. The admin page refuses without the token.
+The screens shown are counted, and the CSV and ``/metrics`` contain nothing about the person:
+not the session cookie, not what they typed, and not even today's counts (only closed days are
+shown, so nobody can follow this conversation). The admin page refuses without the token.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from bot.channels.web import COOKIE
 from bot.settings import Settings
 from tests.conftest import make_settings
 
-TOKEN = "end-to-end-admin-token-0123456789"
+TOKEN = "end-to-end-admin-Kq7Wz3Xv9Lm2Rt8Np4Hb6Jc1"
+METRICS = "end-to-end-metrics-Tz4Qw8Xk2Lm6Vn9Rp3Hb7Jc5"
 TYPED = "my name is Rosa Perez and my number is 555-0100"
 
 
@@ -33,7 +35,9 @@ def with_admin(app: FastAPI, settings: Settings) -> FastAPI:
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The whole app, its lifespan running, behind an in-process HTTP client."""
-    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'helpline.db'}", admin_token=TOKEN)
+    settings = make_settings(
+        tmp_path, f"sqlite:///{tmp_path / 'helpline.db'}", admin_token=TOKEN, metrics_token=METRICS
+    )
     app = with_admin(create_app(settings), settings)
     async with (
         app.router.lifespan_context(app),
@@ -64,13 +68,15 @@ async def test_a_web_conversation_is_counted_without_identity(client: httpx.Asyn
 
     auth = {"Authorization": f"Bearer {TOKEN}"}
     csv_text = (await client.get("/admin/stats.csv", headers=auth)).text
-    rows = [line.split(",") for line in csv_text.strip().splitlines()]
-    assert rows[0] == ["day", "channel", "locale", "node", "count"]
-    counted = {(r[1], r[2], r[3]): int(r[4]) for r in rows[1:]}
+    assert csv_text == "day,channel,locale,node,count\n", "today is shown once it has ended"
+    runtime = client._transport.app.state.runtime  # type: ignore[attr-defined]
+    counted = {key[1:]: n for key, n in await runtime.counters.all()}
     assert counted[("web", "es", "welcome")] >= 1
-    assert sum(counted.values()) == 3
-    metrics = (await client.get("/metrics")).text
-    assert 'helpline_screen_views_total{channel="web",locale="es",node="welcome"}' in metrics
+    assert sum(counted.values()) == 3, "every screen shown was counted"
+    assert (await client.get("/metrics")).status_code == 401
+    metrics = (await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS}"})).text
+    assert "helpline_content_nodes" in metrics
+    assert 'node="welcome"' not in metrics, "today's counters are not in the scrape"
     page = (await client.get("/admin/stats", headers=auth)).text
     for text in (csv_text, metrics, page):
         assert session not in text
