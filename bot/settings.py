@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,6 +72,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
 
     @field_validator("telegram_webhook_secret")
     @classmethod
