@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,8 +110,6 @@ class ContentHolder:
             "legal_aid_warn_days": legal_aid_warn_days,
             "legal_aid_hide_days": legal_aid_hide_days,
         }
-        self.listeners: list[Callable[[Content], None]] = []
-        """Called (from the reloading thread) after new content goes into service."""
         self._reloading = threading.Lock()
         self.current = load_content(
             flows_dir, locales_dir, languages, min_coverage, **self.legal_aid_days
@@ -171,6 +168,4 @@ class ContentHolder:
         log.info("content reloaded: %d nodes", len(self.current.flows.nodes))
         for problem in rerouted_buttons(previous.flows, self.current.flows):
             log.warning("  %s", problem)
-        for listener in self.listeners:
-            listener(self.current)
         return []
