@@ -114,9 +114,8 @@ def _forbidden() -> JSONResponse:
 
 
 def _hint(request: Request) -> str | None:
-    header = request.headers.get("accept-language", "")
-    first = header.split(",", 1)[0].split(";", 1)[0].strip()
-    return first or None
+    """The whole ``Accept-Language`` header: the localizer weighs every tag."""
+    return request.headers.get("accept-language", "").strip() or None
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
