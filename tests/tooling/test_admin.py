@@ -18,7 +18,7 @@ from fastapi import FastAPI
 
 from bot.admin import DropOff, admin_router, drop_off
 from bot.content import ContentHolder
-from bot.settings import REPO_ROOT, Settings
+from bot.settings import Settings
 from bot.store.counters import MemoryCounters
 
 VALID = Path(__file__).resolve().parent.parent / "data" / "tooling" / "valid"
@@ -30,17 +30,6 @@ DAY = dt.date(2026, 11, 20)
 class Parts:
     counters: MemoryCounters
     content: ContentHolder
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    shutil.copytree(VALID / "flows", tmp_path / "flows")
-    (tmp_path / "locales").mkdir()
-    # The service also loads the legal-aid directory that lives beside the flows.
-    directory = REPO_ROOT / "flows" / "legal_aid"
-    if directory.is_dir():
-        shutil.copytree(directory, tmp_path / "flows" / "legal_aid")
-    return tmp_path
 
 
 @pytest.fixture
