@@ -15,10 +15,18 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin helpline
 
-# Dependencies first, pinned by the same constraints as development and CI.
-COPY pyproject.toml constraints.txt README.md ./
+# Dependencies in their own layer, before the code: pinned by the same constraints as development
+# and CI, and rebuilt only when pyproject.toml or constraints.txt change. Only the service's own
+# dependencies: no extras (the editor and dev tools stay out of the image).
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install --constraint constraints.txt --requirement /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# Then the code, without resolving dependencies again.
+COPY README.md ./
 COPY bot ./bot
-RUN pip install --constraint constraints.txt .
+RUN pip install --no-deps --constraint constraints.txt .
 
 COPY --chown=helpline:helpline flows ./flows
 COPY --chown=helpline:helpline locales ./locales

@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test catalogs browser lint bench clean
+.PHONY: run test catalogs browser lint audit bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,editor]'
 	@touch $(STAMP)
 
 catalogs: $(STAMP)
@@ -42,6 +42,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/mypy
+	$(BIN)/deptry .
+
+# Known vulnerabilities in the pinned versions. Needs the internet (PyPI's advisory database), so it
+# is for operators before a deployment, not for CI (offline, it cannot audit anything).
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[audit]'
+	$(BIN)/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict
 
 bench: catalogs
 	$(BIN)/python -m bench

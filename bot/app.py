@@ -23,6 +23,7 @@ from bot.bodies import BodyDeadline
 from bot.channels.telegram import WEBHOOK_PATH
 from bot.channels.web import RuntimeDep, missing_page, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
+from bot.logs import configure_logging
 from bot.ratelimit import webhook_guard
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
@@ -37,6 +38,7 @@ STATIC = Path(__file__).resolve().parent / "web" / "static"
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the helpline's web application for these settings."""
     settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from bot.directory.cli import providers_app
+from bot.env_example import settings_app
 from bot.i18n.cli import i18n_app
 from bot.settings import get_settings
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(providers_app, name="providers")
+app.add_typer(settings_app, name="settings")
 
 
 @app.command()

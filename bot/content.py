@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,8 +126,6 @@ class ContentHolder:
         }
         self.nlu_cache = nlu_cache
         """Where trained classifiers are kept by content hash (``DATA_DIR/nlu-cache``)."""
-        self.listeners: list[Callable[[Content], None]] = []
-        """Called (from the reloading thread) after new content goes into service."""
         self._reloading = threading.Lock()
         self.current = load_content(
             flows_dir,
@@ -194,6 +191,4 @@ class ContentHolder:
         log.info("content reloaded: %d nodes", len(self.current.flows.nodes))
         for problem in rerouted_buttons(previous.flows, self.current.flows):
             log.warning("  %s", problem)
-        for listener in self.listeners:
-            listener(self.current)
         return []

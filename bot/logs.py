@@ -12,11 +12,14 @@ message, which can quote the input that caused it.
 
 from __future__ import annotations
 
+import json
 import logging
+import logging.config
 import traceback
 from types import TracebackType
+from typing import Any
 
-__all__ = ["QUIET_LOGGERS", "Redact", "configure_logging"]
+__all__ = ["QUIET_LOGGERS", "JsonLines", "Redact", "configure_logging", "logging_config"]
 
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "apscheduler", "uvicorn.access")
 QUOTING_LIBRARIES = frozenset({"telegram", "httpx", "httpcore"})
@@ -47,13 +50,51 @@ def stack_only(exc_info: ExcInfo) -> str:
     return f"Traceback (most recent call last):\n{frames}{kind.__name__} {WITHHELD}"
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Plain lines to stderr; chatty libraries kept at WARNING; every handler redacts."""
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+class JsonLines(logging.Formatter):
+    """One JSON object a line, for log collectors (``LOG_FORMAT=json``); same fields as plain."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as ``{"time", "level", "logger", "message"[, "trace"]}``."""
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            entry["trace"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def logging_config(level: str = "INFO", fmt: str = "plain") -> dict[str, Any]:
+    """The one logging set-up, as a ``dictConfig`` dictionary: every way of starting uses it."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": Redact}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "json": {"()": JsonLines},
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if fmt == "json" else "plain",
+                "filters": ["redact"],
+            }
+        },
+        "root": {"level": level.upper(), "handlers": ["stderr"]},
+        "loggers": {
+            **{name: {"level": "WARNING"} for name in QUIET_LOGGERS},
+            # uvicorn's access log would write client addresses: it never gets a handler.
+            "uvicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }
+
+
+def configure_logging(level: str = "INFO", fmt: str = "plain") -> None:
+    """Apply ``logging_config``; handlers added later by others are made to redact too."""
+    logging.config.dictConfig(logging_config(level, fmt))
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, Redact) for f in handler.filters):
             handler.addFilter(Redact())

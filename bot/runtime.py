@@ -19,10 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.actions.deadline import warm_up
 from bot.channels.web_sessions import SessionTokens, WebSessions, first_screen_ttl
-from bot.content import Content, ContentHolder
+from bot.content import ContentHolder
 from bot.conversation import Conversations
-from bot.directory.database import load_directory_into_db
-from bot.directory.search import Directory
 from bot.errors import ContentError
 from bot.ratelimit import RateLimits
 from bot.reloader import watch_content
@@ -57,8 +55,6 @@ class Runtime:
     telegram: TelegramChannel | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
-    directory_sync: asyncio.Task[None] | None = None
-    """The latest copy of the directory into its tables after a reload (tests await it)."""
     web: WebSessions | None = None
     """The web chat's sessions (signed tokens, turns in order, no state before a real turn)."""
     limits: RateLimits | None = None
@@ -104,16 +100,9 @@ class Runtime:
         return runtime
 
     async def _start_parts(self) -> None:
-        """Directory tables, background tasks, then Telegram (last: it may fail on the network)."""
+        """Background tasks, then Telegram (last: it may fail on the network)."""
         settings, content = self.settings, self.content
         await asyncio.to_thread(warm_up, content.current.localizer.locales)
-        await self.sync_directory(content.current)
-        loop = asyncio.get_running_loop()
-
-        def on_reload(new: Content) -> None:
-            loop.call_soon_threadsafe(self._schedule_directory_sync, new)
-
-        content.listeners.append(on_reload)
         self.tasks.append(asyncio.create_task(self._purge_forever()))
         self.tasks.append(
             asyncio.create_task(
@@ -154,24 +143,6 @@ class Runtime:
             await self.limits.close()
         await finish_erasures(self.engine)
         await self.engine.dispose()
-
-    async def sync_directory(self, content: Content) -> None:
-        """Copy the legal-aid directory of this content into its tables (one transaction)."""
-        directory = content.services.directory
-        if isinstance(directory, Directory):
-            count = await load_directory_into_db(self.sessions, directory.providers)
-            log.info("legal-aid directory: %d organisations in the database", count)
-
-    def _schedule_directory_sync(self, content: Content) -> None:
-        async def sync() -> None:
-            try:
-                await self.sync_directory(content)
-            except Exception as exc:  # noqa: BLE001 - the in-memory directory still serves
-                log.error("legal-aid tables not updated after reload: %s", type(exc).__name__)
-
-        self.tasks = [task for task in self.tasks if not task.done()]
-        self.directory_sync = asyncio.create_task(sync())
-        self.tasks.append(self.directory_sync)
 
     @property
     def ready(self) -> bool:

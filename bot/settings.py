@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -130,6 +131,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+    log_format: Literal["plain", "json"] = "plain"
 
     web_first_screen_ttl_minutes: int = Field(
         default=30, ge=1, description="A web conversation still on its first screen expires then."

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.model import Flows
+from bot.i18n.catalogs import BabelLocalizer
 from bot.settings import REPO_ROOT, Settings
 from tests.support.databases import database_url
 from tests.support.fake_telegram import FakeTelegram, start_fake_telegram
 from tests.support.live import serve
+from tests.support.project import real_flows, real_localizer
 
 WEBHOOK_SECRET = "tg-hook_7Qm2vX9LpR4sK8wN3bZ6yT1cF5hJ0dGa"
 """Random-looking: the service refuses weak secrets (``bot.secretcheck``)."""
@@ -45,6 +48,18 @@ def make_settings(
         )
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def flows() -> Flows:
+    """The real content (``flows/``); it must load without errors. A test folder may override it."""
+    return real_flows()
+
+
+@pytest.fixture(scope="module")
+def localizer() -> BabelLocalizer:
+    """The real catalogs, Spanish and English."""
+    return real_localizer()
 
 
 @pytest.fixture

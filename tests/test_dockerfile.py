@@ -71,3 +71,36 @@ def test_graphviz_is_installed_for_the_admin_diagram(dockerfile: DockerfileParse
         "apt-get install" in run and "graphviz" in run and "rm -rf /var/lib/apt/lists" in run
         for run in runs
     )
+
+
+def _runs_and_copies(parser: DockerfileParser) -> list[tuple[str, str]]:
+    return [
+        (i["instruction"], i["value"])
+        for i in parser.structure
+        if i["instruction"] in ("RUN", "COPY")
+    ]
+
+
+def test_pinned_dependencies_are_installed_in_their_own_layer_before_the_code(
+    dockerfile: DockerfileParser,
+) -> None:
+    steps = _runs_and_copies(dockerfile)
+    deps = next(
+        i for i, (kind, value) in enumerate(steps) if kind == "RUN" and "--requirement" in value
+    )
+    code = next(
+        i for i, (kind, value) in enumerate(steps) if kind == "COPY" and value.split()[0] == "bot"
+    )
+    assert deps < code, "the dependency layer must not depend on the code"
+    copied_before = " ".join(value for kind, value in steps[:deps] if kind == "COPY")
+    assert "pyproject.toml" in copied_before and "constraints.txt" in copied_before
+    assert "bot" not in copied_before.split() and "README.md" not in copied_before
+    assert "--constraint constraints.txt" in steps[deps][1]
+    (install,) = [v for k, v in steps[code:] if k == "RUN" and "pip install" in v]
+    assert "--no-deps" in install, "the code layer installs no dependency of its own"
+
+
+def test_the_image_installs_no_extras(dockerfile: DockerfileParser) -> None:
+    installs = [run for run in instructions(dockerfile, "RUN") if "pip install" in run]
+    assert installs and not any("[" in run.split("pip install", 1)[1] for run in installs)
+    assert not any("editor" in run or "dev" in run.split() for run in installs)

@@ -75,6 +75,9 @@ def test_no_identity_in_any_table_file_or_log(
 ) -> None:
     base, settings = telegram_app
     configure_logging("DEBUG")
+    # dictConfig replaces the root logger's handlers, caplog's among them: put it back, unfiltered,
+    # so the search below sees every record as logged (before any redaction).
+    logging.getLogger().addHandler(caplog.handler)
     caplog.set_level(logging.DEBUG)
     script = [
         updates.text("/start", "es-MX"),

@@ -142,9 +142,8 @@ def missing_page(request: Request, status: int) -> Response | None:
 
 
 def _hint(request: Request) -> str | None:
-    header = request.headers.get("accept-language", "")
-    first = header.split(",", 1)[0].split(";", 1)[0].strip()
-    return first or None
+    """The whole ``Accept-Language`` header: the localizer weighs every tag."""
+    return request.headers.get("accept-language", "").strip() or None
 
 
 def _page(

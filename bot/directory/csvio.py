@@ -20,7 +20,7 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from bot.directory.loader import Entry, Problem, parse_provider_rows
+from bot.directory.loader import Entry, Problem, parse_provider_rows, problem
 from bot.directory.model import LIST_FIELDS, Provider, normalize_phone
 from bot.directory.vocabulary import CAVEATS, COST, SERVES_ONLY, SERVICES
 
@@ -158,7 +158,7 @@ def read_csv(path: Path, display: str | None = None) -> tuple[list[Entry[Provide
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, 1, "", f"the file cannot be read as UTF-8 text: {exc}")]
+        return [], [problem(name, 1, "", f"the file cannot be read as UTF-8 text: {exc}")]
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -166,7 +166,7 @@ def read_csv(path: Path, display: str | None = None) -> tuple[list[Entry[Provide
     missing = [c for c in ("id", "name", "services", "source") if c not in columns]
     if missing:
         message = f"the first row must name the columns; missing: {', '.join(missing)}"
-        return [], [Problem(name, 1, "", message)]
+        return [], [problem(name, 1, "", message)]
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []
     for number, record in enumerate(reader, start=2):
@@ -174,7 +174,7 @@ def read_csv(path: Path, display: str | None = None) -> tuple[list[Entry[Provide
         for column, cell in record.items():
             if column is None:
                 message = "this row has more cells than the first row has column names"
-                problems.append(Problem(name, number, str(record.get("id") or ""), message))
+                problems.append(problem(name, number, str(record.get("id") or ""), message))
                 continue
             key = column.strip()
             value = _value(key, cell or "")

@@ -9,16 +9,15 @@ the "line" is the spreadsheet row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.directory.model import NationalResource, Provider
-from bot.engine.loader import _line_of, _LineDict, _LineLoader
+from bot.engine.yaml_lines import LineDict, Problem, Severity, line_at, line_of, read_yaml
 
 __all__ = [
     "NATIONAL_FILE",
@@ -32,31 +31,26 @@ __all__ = [
     "parse_national_file",
     "parse_provider_rows",
     "parse_providers_file",
+    "problem",
 ]
 
 PROVIDERS_FILE = "providers.yaml"
 NATIONAL_FILE = "national.yaml"
 
-Severity = Literal["error", "warning"]
 Kind = Literal["provider", "resource"]
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the directory, said so an editor can find and fix it."""
-
-    file: str
-    line: int
-    subject: str
-    message: str
-    severity: Severity = "error"
-    kind: Kind = "provider"
-
-    def __str__(self) -> str:
-        where = f'{self.kind} "{self.subject}": ' if self.subject else ""
-        label = "" if self.severity == "error" else "warning: "
-        return f"{self.file}:{self.line}: {label}{where}{self.message}"
+def problem(
+    file: str,
+    line: int,
+    subject: str,
+    message: str,
+    severity: Severity = "error",
+    kind: Kind = "provider",
+) -> Problem:
+    """A directory problem (the shared ``Problem``), about a provider unless ``kind`` says so."""
+    return Problem(file, line, subject, message, severity, kind)
 
 
 @dataclass(frozen=True)
@@ -84,60 +78,6 @@ class DirectoryData:
     def errors(self) -> list[Problem]:
         """Problems that must be fixed before the directory is used."""
         return [p for p in self.problems if p.severity == "error"]
-
-
-# -- YAML with the line of every key ---------------------------------------------------------------
-
-
-class _FieldLines(_LineDict):
-    key_lines: dict[str, int]
-
-
-class _KeyLineLoader(_LineLoader):
-    """The flow loader's safe YAML loader, also remembering the line of each key."""
-
-
-def _construct_mapping(loader: _KeyLineLoader, node: yaml.MappingNode) -> _FieldLines:
-    loader.flatten_mapping(node)
-    result = _FieldLines()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        result[key] = loader.construct_object(value_node, deep=True)
-        if isinstance(key, str):
-            result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_timestamp(loader: _KeyLineLoader, node: yaml.ScalarNode) -> object:
-    """A date YAML recognises but cannot build (2026-13-01) becomes an error with its line."""
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError as exc:
-        raise yaml.constructor.ConstructorError(
-            None, None, f'"{node.value}" is not a real date ({exc})', node.start_mark
-        ) from None
-
-
-_KeyLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_KeyLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
-def _line_at(raw: Any, loc: Iterable[int | str], default: int) -> int:
-    """Follow a pydantic error location into the raw YAML to the line of that field or item."""
-    line, data = default, raw
-    for part in loc:
-        if isinstance(data, dict):
-            line = getattr(data, "key_lines", {}).get(part, line)
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            lines = getattr(data, "lines", ())
-            line = lines[part] if part < len(lines) else line
-            data = data[part]
-        else:
-            break
-    return line
 
 
 _NULLABLE = {"interpretation", "doj_recognized", "last_verified", "state", "source_date"}
@@ -174,27 +114,16 @@ def _explain(error: Any) -> str:
 
 
 def _read_yaml(path: Path, name: str, top: str, kind: Kind) -> tuple[Any, list[Problem]]:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_KeyLineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        why = exc.problem or "the YAML cannot be read"
-        message = f"YAML syntax error: {why} (check indentation and quotes)"
-        if isinstance(exc, yaml.constructor.ConstructorError):
-            message = f"{why}; write dates as YYYY-MM-DD"
-        return None, [Problem(name, line, "", message, kind=kind)]
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        return None, [
-            Problem(name, 1, "", f"the file cannot be read as YAML text: {exc}", kind=kind)
-        ]
+    raw, unreadable = read_yaml(path, name, kind)
+    if unreadable:
+        return None, unreadable
     if raw is None:
         return [], []
     if not isinstance(raw, dict) or top not in raw:
-        return None, [Problem(name, 1, "", f'the file must start with "{top}:"', kind=kind)]
+        return None, [problem(name, 1, "", f'the file must start with "{top}:"', kind=kind)]
     problems = [
-        Problem(
-            name, _line_of(raw, 1), "", f'unknown top-level field "{key}" (use "{top}:")', kind=kind
+        problem(
+            name, line_of(raw, 1), "", f'unknown top-level field "{key}" (use "{top}:")', kind=kind
         )
         for key in raw
         if key != top
@@ -202,9 +131,9 @@ def _read_yaml(path: Path, name: str, top: str, kind: Kind) -> tuple[Any, list[P
     items = raw[top] or []
     if not isinstance(items, list):
         problems.append(
-            Problem(
+            problem(
                 name,
-                _line_of(items, 1),
+                line_of(items, 1),
                 "",
                 "expected a list of entries starting with '-'",
                 kind=kind,
@@ -220,11 +149,11 @@ def _parse_items(
     entries: list[Entry[M]] = []
     problems: list[Problem] = []
     for raw in items:
-        line = _line_of(raw, default_line)
+        line = line_of(raw, default_line)
         ident = str(raw.get("id", "")) if isinstance(raw, dict) else ""
         if not isinstance(raw, dict):
             problems.append(
-                Problem(
+                problem(
                     name,
                     line,
                     "",
@@ -237,8 +166,8 @@ def _parse_items(
             item = model.model_validate(dict(raw))
         except ValidationError as exc:
             for error in exc.errors():
-                at = _line_at(raw, error["loc"], line)
-                problems.append(Problem(name, at, ident, _explain(error), kind=kind))
+                at = line_at(raw, error["loc"], line)
+                problems.append(problem(name, at, ident, _explain(error), kind=kind))
             continue
         entries.append(Entry(item, line, dict(getattr(raw, "key_lines", {}))))
     return entries, problems
@@ -262,7 +191,7 @@ def parse_provider_rows(
     """Parse spreadsheet rows (row number, fields) with the same checks as the YAML file."""
     items = []
     for number, values in rows:
-        raw = _FieldLines(values)
+        raw = LineDict(values)
         raw.line = number
         raw.key_lines = dict.fromkeys(values, number)
         items.append(raw)
@@ -284,7 +213,7 @@ def parse_national_file(
         resource = entry.item
         if resource.id in seen:
             problems.append(
-                Problem(
+                problem(
                     name,
                     entry.line,
                     resource.id,
@@ -295,7 +224,7 @@ def parse_national_file(
         seen.setdefault(resource.id, entry.line)
         if resource.shown and resource.confidence == "?":
             problems.append(
-                Problem(
+                problem(
                     name,
                     entry.line_of("shown"),
                     resource.id,
@@ -306,7 +235,7 @@ def parse_national_file(
             )
         if resource.shown and not (resource.phone or resource.website):
             problems.append(
-                Problem(
+                problem(
                     name,
                     entry.line_of("shown"),
                     resource.id,
@@ -343,22 +272,22 @@ def check_providers(
         pid = provider.id
         if pid in ids:
             message = f"the id is used twice (first at line {ids[pid]}); give each entry its own id"
-            problems.append(Problem(file, entry.line_of("id"), pid, message))
+            problems.append(problem(file, entry.line_of("id"), pid, message))
         ids.setdefault(pid, entry.line_of("id"))
         key = _same_name(provider.name)
         if key in names:
             other, line = names[key]
             message = f'the same name is already used by "{other}" at line {line}'
-            problems.append(Problem(file, entry.line_of("name"), pid, message))
+            problems.append(problem(file, entry.line_of("name"), pid, message))
         names.setdefault(key, (pid, entry.line_of("name")))
         if provider.state is None and not provider.nationwide:
-            problems.append(Problem(file, entry.line_of("state"), pid, _NO_STATE))
+            problems.append(problem(file, entry.line_of("state"), pid, _NO_STATE))
         missing = [who for who in provider.serves_only if who not in provider.services]
         if missing:
             message = f'serves_only lists "{missing[0]}" but services does not; add it to services'
-            problems.append(Problem(file, entry.line_of("serves_only"), pid, message))
+            problems.append(problem(file, entry.line_of("serves_only"), pid, message))
         if not provider.contactable:
-            problems.append(Problem(file, entry.line, pid, _NO_CONTACT, "warning"))
+            problems.append(problem(file, entry.line, pid, _NO_CONTACT, "warning"))
         problems += _age_problems(entry, file, today, warn_days, hide_days)
     return problems
 
@@ -424,19 +353,19 @@ def _age_problems(
     age = (today - verified).days
     if age < 0:
         message = f"last_verified: {day} is in the future; write the day someone really checked it"
-        return [Problem(file, line, pid, message)]
+        return [problem(file, line, pid, message)]
     if age > hide_days:
         message = (
             f"last verified on {day}, {age} days ago (more than {hide_days}): it is hidden from "
             "people until someone checks it and updates last_verified"
         )
-        return [Problem(file, line, pid, message, "warning")]
+        return [problem(file, line, pid, message, "warning")]
     if age > warn_days:
         message = (
             f"last verified on {day}, {age} days ago (more than {warn_days}): people see it with "
             "a warning; check it and update last_verified"
         )
-        return [Problem(file, line, pid, message, "warning")]
+        return [problem(file, line, pid, message, "warning")]
     return []
 
 
@@ -459,14 +388,14 @@ def load_directory_data(
         providers, found = parse_providers_file(providers_path, display)
         problems += found + check_providers(providers, display, today, warn_days, hide_days)
     else:
-        problems.append(Problem(_display(providers_path, base), 1, "", "the file is missing"))
+        problems.append(problem(_display(providers_path, base), 1, "", "the file is missing"))
     if national_path.exists():
         display = _display(national_path, base)
         national, found = parse_national_file(national_path, display)
         problems += found + check_national(national, display, today, warn_days, hide_days)
     else:
         problems.append(
-            Problem(_display(national_path, base), 1, "", "the file is missing", kind="resource")
+            problem(_display(national_path, base), 1, "", "the file is missing", kind="resource")
         )
     return DirectoryData(
         providers=[e.item for e in providers],

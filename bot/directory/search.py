@@ -1,7 +1,6 @@
 """Find the organizations that fit a person's answers, best first, in memory.
 
-The rules, kept in one place so the in-memory search here and the SQL search in
-``bot.directory.database`` agree (a test runs both on the same queries):
+The rules:
 
 * Filters: the organization serves the state asked for (its own state, ``states_served``, or
   ``nationwide``); offers the service asked for, if any; has a phone or a website; and was not

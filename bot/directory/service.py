@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel import Locale
 
-from bot.directory.loader import NATIONAL_FILE, Entry, Problem, load_directory_data
+from bot.directory.loader import NATIONAL_FILE, Entry, Problem, load_directory_data, problem
 from bot.directory.model import NationalResource, format_phone
 from bot.directory.search import Directory
 from bot.engine.model import Flows
@@ -54,7 +54,7 @@ def check_national_text(
     node = flows.get(NATIONAL_NODE)
     if node is None:
         message = f'the screen "{NATIONAL_NODE}" is missing from flows/legal_aid.yaml'
-        return [Problem(file, 1, "", message, kind="resource")]
+        return [problem(file, 1, "", message, kind="resource")]
     problems: list[Problem] = []
     for locale in localizer.locales:
         translator = localizer.translator(locale)
@@ -72,5 +72,5 @@ def check_national_text(
                 if value not in text:
                     message = f"{where} does not quote {value}; write it there exactly like this"
                     line = entry.line_of(name)
-                    problems.append(Problem(file, line, resource.id, message, kind="resource"))
+                    problems.append(problem(file, line, resource.id, message, kind="resource"))
     return problems

@@ -9,7 +9,6 @@ state and Mexico in one sentence) the person is asked to choose instead of being
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from bot.directory.vocabulary import MEXICO
 from bot.engine.ui import N_
+from bot.text import fold_accents
 
 __all__ = ["StateGuess", "parse_state", "state_label"]
 
@@ -105,8 +105,7 @@ class StateGuess:
 
 def _fold(text: str) -> str:
     """Lowercase, without accents or punctuation: "Nuevo México." → "nuevo mexico"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = fold_accents(text).casefold()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 

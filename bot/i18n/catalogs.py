@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from bot.i18n.negotiation import preferred_tags
+
 __all__ = [
     "DEFAULT_MIN_COVERAGE",
     "DOMAIN",
@@ -72,14 +74,19 @@ class BabelLocalizer:
         return self.translators.get(locale) or next(iter(self.translators.values()))
 
     def negotiate(self, hint: str | None) -> str | None:
-        """Map a client's language tag (``es-MX``, ``es_419``, ``en-US``) to an enabled language."""
+        """Map a client's language tag (``es-MX``, ``es_419``, ``en-US``) or a whole
+        ``Accept-Language`` header (``fr-CA,es;q=0.8``) to an enabled language: the first tag, in
+        the client's order of preference, that an enabled language serves."""
         if not hint:
             return None
-        try:
-            parsed = Locale.parse(hint.replace("_", "-"), sep="-")
-        except (ValueError, UnknownLocaleError):
-            return None
-        return negotiate_locale([str(parsed), parsed.language], self.locales, sep="_")
+        preferred: list[str] = []
+        for tag in preferred_tags(hint):
+            try:
+                parsed = Locale.parse(tag.replace("_", "-"), sep="-")
+            except (ValueError, UnknownLocaleError):
+                continue
+            preferred += [str(parsed), parsed.language]
+        return negotiate_locale(preferred, self.locales, sep="_") if preferred else None
 
     def language_name(self, locale: str) -> str:
         """The language's name in itself, capitalised: "Español", "English"."""

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import yaml
 
-from bot.engine.loader import _LineLoader
+from bot.engine.yaml_lines import LineLoader
 
 __all__ = ["extract_flows"]
 
@@ -28,7 +28,7 @@ def extract_flows(
 ) -> Iterator[ExtractResult]:
     """Yield ``(lineno, funcname, message, comments)`` for every translatable string."""
     try:
-        raw = yaml.load(fileobj.read().decode("utf-8"), Loader=_LineLoader)
+        raw = yaml.load(fileobj.read().decode("utf-8"), Loader=LineLoader)
     except yaml.YAMLError:
         return
     if not isinstance(raw, dict):

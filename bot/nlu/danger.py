@@ -394,15 +394,15 @@ def load_patterns(flows_dir: Path) -> DangerPatterns:
         return DangerPatterns()
     import yaml
 
-    from bot.engine.loader import _line_of, _LineLoader
+    from bot.engine.yaml_lines import LineLoader, line_of
 
     display = str(DANGER_FILE)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise PatternError(f"{display}:{line}", f"not valid YAML: {exc.problem}") from exc
-    return parse_patterns(raw, display, lambda item: _line_of(item, 1))
+    return parse_patterns(raw, display, lambda item: line_of(item, 1))
 
 
 def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) -> DangerPatterns:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text import fold_accents
+
 __all__ = ["ABBREVIATIONS", "normalize", "tokens"]
 
 ABBREVIATIONS: dict[str, str] = {
@@ -97,12 +99,6 @@ _NOT_WORD = re.compile(r"[^\w]+|_+")
 _APOSTROPHES = re.compile(r"[’'`´]")
 
 
-def _strip_accents(text: str) -> str:
-    """Drop combining marks after canonical decomposition (á→a, ñ→n, ü→u)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def tokens(text: str, expand: bool = True) -> list[str]:
     """The words of ``text`` after normalisation, SMS abbreviations expanded when ``expand``.
 
@@ -113,7 +109,7 @@ def tokens(text: str, expand: bool = True) -> list[str]:
     "180dias" → "180 dias"); numbers are kept.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _strip_accents(text)
+    text = fold_accents(text)
     text = _APOSTROPHES.sub("", text)
     text = _REPEATS.sub(r"\1", text)
     text = _NOT_WORD.sub(" ", text)

@@ -19,11 +19,10 @@ from babel.messages.pofile import read_po
 
 import bot.actions  # noqa: F401 - registers the built-in actions
 from bot.engine.actions import ACTIONS
-from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.runner import advance
 from bot.engine.types import ConversationState, Event
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import BabelLocalizer
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOG = REPO / "locales" / "es" / "LC_MESSAGES" / "messages.po"
@@ -33,20 +32,6 @@ TELEGRAM = 4096
 LABEL = 30
 START = ("welcome", "main")
 PLACEHOLDER = re.compile(r"\{\w*\}")
-
-
-@pytest.fixture(scope="module")
-def flows() -> Flows:
-    """All real content; it must load without errors."""
-    result = load_flows(REPO / "flows")
-    assert not result.errors, "\n".join(str(p) for p in result.errors)
-    return result.flows
-
-
-@pytest.fixture(scope="module")
-def localizer() -> BabelLocalizer:
-    """The real catalogs."""
-    return load_localizer(REPO / "locales", list(LANGS))
 
 
 @pytest.fixture(scope="module")

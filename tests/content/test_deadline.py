@@ -33,27 +33,14 @@ from bot.actions.deadline import (
     read_arrival,
 )
 from bot.content import build_services
-from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.runner import advance
 from bot.engine.types import ConversationState, Event, Reply, Services
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import BabelLocalizer
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY_FIXED = dt.date(2026, 11, 23)
 LANGS = ("es", "en")
-
-
-@pytest.fixture(scope="module")
-def flows() -> Flows:
-    """The real content."""
-    return load_flows(REPO / "flows").flows
-
-
-@pytest.fixture(scope="module")
-def localizer() -> BabelLocalizer:
-    """The real catalogs."""
-    return load_localizer(REPO / "locales", list(LANGS))
 
 
 @pytest.fixture(scope="module")

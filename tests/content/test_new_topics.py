@@ -12,7 +12,6 @@ the main menu on every screen, and every new screen reachable from the main menu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import deque
 from pathlib import Path
 
@@ -22,11 +21,11 @@ from babel.messages.pofile import read_po
 
 import bot.actions  # noqa: F401 - registers the built-in actions that other nodes use
 from bot.content import Content, load_content
-from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.runner import MAIN, advance, button_payload
 from bot.engine.types import ConversationState, Event, Reply
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import BabelLocalizer
+from bot.text import fold_accents
 
 REPO = Path(__file__).resolve().parents[2]
 FLOWS_DIR = REPO / "flows"
@@ -73,24 +72,14 @@ LINKS = {
 
 
 @pytest.fixture(scope="module")
-def flows() -> Flows:
-    return load_flows(FLOWS_DIR).flows
-
-
-@pytest.fixture(scope="module")
 def content() -> Content:
     """The real flows, catalogs and services (the free-text matcher) as the helpline loads them."""
     return load_content(FLOWS_DIR, LOCALES_DIR, list(LANGS))
 
 
-@pytest.fixture(scope="module")
-def localizer() -> BabelLocalizer:
-    return load_localizer(LOCALES_DIR, list(LANGS))
-
-
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    """Lowercase without accents, so "Suspensión" and "suspension" compare equal."""
+    return fold_accents(text).lower()
 
 
 class Chat:

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 import bot.actions  # noqa: F401 - registers forget_answers
-from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.engine.runner import advance
 from bot.engine.types import ConversationState, Event, Reply
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import BabelLocalizer
 
 REPO = Path(__file__).resolve().parents[2]
 LANGS = ("es", "en")
@@ -198,18 +197,6 @@ PATHS = [
         ),
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def flows() -> Flows:
-    """The real content."""
-    return load_flows(REPO / "flows").flows
-
-
-@pytest.fixture(scope="module")
-def localizer() -> BabelLocalizer:
-    """The real catalogs."""
-    return load_localizer(REPO / "locales", list(LANGS))
 
 
 class Person:

@@ -10,7 +10,6 @@ legal-facts file does not mark as confirmed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,8 @@ from bot.engine.loader import load_flows
 from bot.engine.model import Flows, Node
 from bot.engine.runner import advance, press
 from bot.engine.types import Button, ConversationState, Event, Reply, Services
-from bot.i18n.catalogs import BabelLocalizer, load_localizer
+from bot.i18n.catalogs import BabelLocalizer
+from bot.text import fold_accents
 
 REPO = Path(__file__).resolve().parents[2]
 FLOWS_DIR = REPO / "flows"
@@ -44,18 +44,6 @@ DISCLAIMER = {"es": "no es asesoría legal", "en": "not legal advice"}
 
 
 @pytest.fixture(scope="module")
-def flows() -> Flows:
-    """All real content, as the helpline loads it."""
-    return load_flows(FLOWS_DIR).flows
-
-
-@pytest.fixture(scope="module")
-def localizer() -> BabelLocalizer:
-    """Spanish and English from the real catalogs."""
-    return load_localizer(LOCALES_DIR, list(LANGS))
-
-
-@pytest.fixture(scope="module")
 def topic_nodes(flows: Flows) -> list[Node]:
     """The nodes written in this task's flow files, in file order."""
     return [
@@ -67,8 +55,7 @@ def topic_nodes(flows: Flows) -> list[Node]:
 
 def _fold(text: str) -> str:
     """Lowercase without accents, so "Suspensión" and "suspension" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return fold_accents(text).lower()
 
 
 # -- a conversation through the real engine ---------------------------------------------------------

@@ -1,25 +1,15 @@
 """The search: who comes first for detained people, by state, court and language; the age of an
-entry; and the SQL search giving the same answers as the in-memory one on SQLite and PostgreSQL.
-"""
+entry decides whether it is shown, with a warning or not at all."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.directory.database import load_directory_into_db, search_db
 from bot.directory.model import Provider
 from bot.directory.search import Directory, Freshness, Query
-from bot.directory.tables import ProviderRow
-from bot.store.database import MIGRATIONS, create_engine_for, migrate, session_factory, sync_url
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -163,106 +153,16 @@ def test_configured_ages_are_used() -> None:
     assert stricter.search(Query(state="TX")) == []
 
 
-# -- the same search in SQL ------------------------------------------------------------------------
-
 AGED = [
     provider("fresh", state="AZ", services=["asylum"], last_verified=TODAY - dt.timedelta(days=10)),
     provider("stale", state="AZ", services=["asylum", "detained"], last_verified=TODAY - dt.timedelta(days=200)),
     provider("gone", state="AZ", services=["asylum"], last_verified=TODAY - dt.timedelta(days=400)),
 ]  # fmt: skip
 
-QUERIES = [
-    Query(),
-    Query(state="TX"),
-    Query(state="TX", detained=True, language="es"),
-    Query(state="TX", detained=False, language="es"),
-    Query(state="TX", language="en"),
-    Query(state="TX", language="other"),
-    Query(state="TX", court="El Paso, TX"),
-    Query(state="TX", court="San Antonio, TX", detained=True),
-    Query(state="TX", service="referrals"),
-    Query(state="NM"),
-    Query(state="FL"),
-    Query(state="MX", language="es"),
-    Query(state="AZ"),
-    Query(state="AZ", detained=True),
-]
 
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    migrate(db_url)
-    engine = create_engine_for(db_url)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
-
-
-@pytest.mark.parametrize("query", QUERIES, ids=repr)
-async def test_sql_search_matches_the_memory_search(
-    sessions: async_sessionmaker[AsyncSession], query: Query
-) -> None:
-    everything = [*PROVIDERS, *AGED]
-    assert await load_directory_into_db(sessions, everything) == len(everything)
-    memory = Directory(everything, clock=lambda: TODAY).search(query, TODAY)
-    sql = await search_db(sessions, query, TODAY, warn_days=180, hide_days=365)
-    assert [(f.provider.id, f.freshness) for f in sql] == [
-        (f.provider.id, f.freshness) for f in memory
-    ]
-    assert [f.provider for f in sql] == [f.provider for f in memory], "rows give back the same data"
-
-
-async def test_sql_search_hides_old_entries_and_warns_on_stale_ones(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    await load_directory_into_db(sessions, AGED)
-    found = await search_db(sessions, Query(state="AZ"), TODAY, warn_days=180, hide_days=365)
+def test_old_entries_are_hidden_and_stale_ones_come_with_a_warning() -> None:
+    found = Directory(AGED, clock=lambda: TODAY).search(Query(state="AZ"), TODAY)
     assert [(f.provider.id, f.freshness) for f in found] == [
         ("fresh", Freshness.FRESH),
         ("stale", Freshness.STALE),
     ]
-
-
-async def test_loading_replaces_the_whole_directory_in_one_transaction(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    await load_directory_into_db(sessions, PROVIDERS)
-    await load_directory_into_db(sessions, AGED)
-    async with sessions() as session:
-        stored = (
-            (await session.execute(select(ProviderRow.id).order_by(ProviderRow.position)))
-            .scalars()
-            .all()
-        )
-    assert stored == ["fresh", "stale", "gone"]
-    with pytest.raises(IntegrityError):
-        await load_directory_into_db(sessions, [PROVIDERS[0], PROVIDERS[0]])
-    async with sessions() as session:
-        kept = (
-            (await session.execute(select(ProviderRow.id).order_by(ProviderRow.position)))
-            .scalars()
-            .all()
-        )
-    assert kept == ["fresh", "stale", "gone"], (
-        "a failed load leaves the previous directory in place"
-    )
-
-
-def test_the_migration_creates_and_drops_the_directory_tables(db_url: str) -> None:
-    from sqlalchemy import create_engine
-
-    migrate(db_url)
-    engine = create_engine(sync_url(db_url))
-    try:
-        assert {"legal_aid_provider", "legal_aid_provider_item"} <= set(
-            inspect(engine).get_table_names()
-        )
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["url"] = sync_url(db_url)
-        command.downgrade(config, "0001")
-        names = set(inspect(engine).get_table_names())
-        assert "legal_aid_provider" not in names and "conversation_state" in names
-    finally:
-        engine.dispose()

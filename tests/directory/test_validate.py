@@ -57,7 +57,7 @@ BROKEN: dict[str, str] = {
     "bad_last_verified": 'bad_last_verified.yaml:11: provider "sample": last_verified: write the '
     "date as YYYY-MM-DD, e.g. 2026-11-23, or null when unknown",
     "impossible_date": 'impossible_date.yaml:11: "2026-13-01" is not a real date (month must be '
-    "in 1..12); write dates as YYYY-MM-DD",
+    "in 1..12); write dates as YYYY-MM-DD (the other checks run once this file can be read)",
     "future_verified": 'future_verified.yaml:11: provider "sample": last_verified: 2027-01-01 is '
     "in the future; write the day someone really checked it",
     "bad_source_date": 'bad_source_date.yaml:12: provider "sample": source_date: "Sept 2024" is '
@@ -74,8 +74,10 @@ BROKEN: dict[str, str] = {
     "line 2); give each entry its own id",
     "duplicate_name": 'duplicate_name.yaml:13: provider "sample_two": the same name is already '
     'used by "sample" at line 3',
-    "yaml_syntax": "yaml_syntax.yaml:8: YAML syntax error: expected <block end>, but found "
-    "'<scalar>' (check indentation and quotes)",
+    # The same words as for a flow file (one explanation of YAML slips for both).
+    "yaml_syntax": "yaml_syntax.yaml:8: there is more text after a closing quote. When a text "
+    'starts with a quote, put the whole text in quotes, for example note: \'He said "yes" and '
+    "left' (the other checks run once this file can be read)",
 }
 
 WARNINGS: dict[str, str] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import get_settings
-from tests.support.project import copy_project
+from tests.support.project import copy_project, copy_valid_content
 
 
 @pytest.fixture
@@ -20,3 +20,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     get_settings.cache_clear()
     yield root
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A writable copy of the tiny valid content, with the real legal-aid directory."""
+    return copy_valid_content(tmp_path)

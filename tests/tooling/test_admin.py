@@ -21,7 +21,7 @@ from bot.admin import DropOff, admin_router, drop_off, published
 from bot.admin_access import ADMIN_COOKIE
 from bot.content import ContentHolder
 from bot.ratelimit import MemoryLimiter, RateLimits
-from bot.settings import REPO_ROOT, Settings
+from bot.settings import Settings
 from bot.store.counters import MemoryCounters
 
 VALID = Path(__file__).resolve().parent.parent / "data" / "tooling" / "valid"
@@ -35,17 +35,6 @@ TODAY = dt.date(2026, 12, 1)
 class Parts:
     counters: MemoryCounters
     content: ContentHolder
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    shutil.copytree(VALID / "flows", tmp_path / "flows")
-    (tmp_path / "locales").mkdir()
-    # The service also loads the legal-aid directory that lives beside the flows.
-    directory = REPO_ROOT / "flows" / "legal_aid"
-    if directory.is_dir():
-        shutil.copytree(directory, tmp_path / "flows" / "legal_aid")
-    return tmp_path
 
 
 @pytest.fixture

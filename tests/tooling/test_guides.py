@@ -21,9 +21,9 @@ from babel.messages.pofile import read_po, write_po
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.engine.loader import _LineLoader
 from bot.engine.model import Button, Message, Node, Notice, Source
 from bot.engine.validate import ValidationConfig, validate_content
+from bot.engine.yaml_lines import LineLoader
 from bot.settings import REPO_ROOT
 from tests.support.project import run_cli
 
@@ -81,7 +81,7 @@ def _check_shape(data: Any) -> None:
 
 @pytest.mark.parametrize("snippet", snippets("yaml"), ids=str)
 def test_every_yaml_snippet_in_the_guides_is_valid(snippet: Snippet) -> None:
-    data = yaml.load(textwrap.dedent(snippet.text), Loader=_LineLoader)
+    data = yaml.load(textwrap.dedent(snippet.text), Loader=LineLoader)
     assert data is not None, f"{snippet} is empty"
     _check_shape(data)
 

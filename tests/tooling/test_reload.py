@@ -19,7 +19,6 @@ from bot.engine import ui
 from bot.engine.runner import advance
 from bot.engine.types import ConversationState, Event
 from bot.reloader import watch_content
-from bot.settings import REPO_ROOT
 
 VALID = Path(__file__).resolve().parent.parent / "data" / "tooling" / "valid"
 
@@ -30,18 +29,6 @@ EXTRA_NODE = """
     messages:
       - This screen was added while the helpline was running.
 """
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    """A writable copy of the valid fixture (English only, so no catalog is needed)."""
-    shutil.copytree(VALID / "flows", tmp_path / "flows")
-    (tmp_path / "locales").mkdir()
-    # The service also loads the legal-aid directory that lives beside the flows.
-    directory = REPO_ROOT / "flows" / "legal_aid"
-    if directory.is_dir():
-        shutil.copytree(directory, tmp_path / "flows" / "legal_aid")
-    return tmp_path
 
 
 def holder_for(root: Path) -> ContentHolder:
