@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from bot.conversation import Answer
 from bot.delivery import OutgoingMessage, deliver_once
 from bot.engine.types import Event
 from bot.http import BodyTooLarge, read_limited_body
+from bot.ratelimit import client_address
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -309,9 +311,23 @@ def whatsapp_router(settings: Settings) -> APIRouter:
             body = await read_limited_body(request, settings.max_body_bytes)
         except BodyTooLarge:
             return JSONResponse({"error": "body too large"}, status_code=413)
+        address = client_address(request)
+        limits = runtime.limits
+        if limits is not None and (wait := await limits.webhook_attempt(address)):
+            return JSONResponse(
+                {"error": "too many wrong signatures; try later"},
+                status_code=429,
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
         header = request.headers.get("x-hub-signature-256")
         if not signature_matches(body, header, channel.app_secret):
-            log.warning("whatsapp webhook call with a wrong or missing signature refused")
+            # Counted per address like Telegram's wrong secrets: past the limit that address is
+            # refused for the hour, right signature or not, so forging learns nothing.
+            failures = await limits.webhook_failed(address) if limits is not None else 0
+            log.warning(
+                "whatsapp webhook call with a wrong or missing signature refused (%d from there)",
+                failures,
+            )
             return JSONResponse({"error": "wrong signature"}, status_code=403)
         try:
             data = json.loads(body)

@@ -289,3 +289,18 @@ def test_a_long_menu_pages_with_a_more_row_and_numbers_count_across_pages(
         assert not limits_problems(first) and not limits_problems(second)
         (eleventh,) = say(base, fake_graph, text("11"))
         assert eleventh.text.startswith("T10."), "11 is the eleventh topic, on the second page"
+
+
+def test_wrong_signatures_are_counted_and_then_refused(
+    tmp_path: Path,
+    db_url: str,
+    fake_graph: FakeGraph,  # noqa: F811
+) -> None:
+    """Forged posts are counted per address, as Telegram's wrong secrets are: past the limit,
+    that address waits for the hour even with the right signature, so forging learns nothing."""
+    settings = whatsapp_settings(tmp_path, db_url, fake_graph, webhook_secret_failures_per_hour=3)
+    with serve(settings) as base:
+        forged = [post(base, text("hola"), signature="sha256=" + "0" * 64) for _ in range(5)]
+        after = post(base, text("hola"))
+    assert [r.status_code for r in forged] == [403] * 3 + [429] * 2
+    assert after.status_code == 429 and after.headers["retry-after"]
