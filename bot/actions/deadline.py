@@ -107,7 +107,11 @@ _MONTH_YEAR = re.compile(r"(?<![\d/.\-])(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 
 # -- what the person reads (English msgids; extracted by pybabel with -k N_) --------------------
 ARRIVAL_EXACT = N_("I understood that you last arrived on {arrival}.")
-DEADLINE_EXACT = N_("One year after that is {deadline}.")
+DEADLINE_EXACT = N_(
+    "One year after that is {deadline}. Do not wait for that day: apply well before it."
+)
+"""The last day itself is never promised: the law says "within one year" (ASY-7), and a lawyer
+should confirm the exact last day for a case."""
 MONTH_ONLY = N_(
     "You wrote only the month, {month}. To be safe, I counted from its first day, {arrival}."
 )
