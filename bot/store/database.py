@@ -137,7 +137,10 @@ def create_engine_for(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # An AUTOCOMMIT connection (the WAL checkpoint after an erasure) runs outside any
+            # transaction: SQLite refuses to checkpoint inside one.
+            if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(

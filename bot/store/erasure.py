@@ -87,14 +87,15 @@ async def wipe_after_erasure(sessions: async_sessionmaker[AsyncSession]) -> bool
     async with sessions() as session:
         dialect = _dialect(session)
         engine = session.bind
-        if dialect == "sqlite":
-            result = await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    if dialect == "sqlite" and isinstance(engine, AsyncEngine):
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            result = await autocommit.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             busy = result.first()
-            await session.commit()
-            if busy is not None and busy[0]:
-                log.info("erased rows: the database was busy; the log is emptied at next purge")
-                return False
-            return True
+        if busy is not None and busy[0]:
+            log.info("erased rows: the database was busy; the log is emptied at next purge")
+            return False
+        return True
     if dialect == "postgresql" and isinstance(engine, AsyncEngine):
         _compactor(engine).request()
     return True

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,6 +34,8 @@ __all__ = [
     "TtlPolicy",
     "utcnow",
 ]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Update = Callable[[ConversationState | None], Awaitable[tuple[ConversationState | None, T]]]
@@ -89,8 +92,15 @@ class SqlStateStore:
     """SQLite was busy at the last erasure: the next purge empties its log."""
 
     async def wipe(self) -> None:
-        """Wipe what the database still keeps of erased rows (after the erasing commit)."""
-        self.wipe_pending = not await wipe_after_erasure(self.sessions)
+        """Wipe what the database still keeps of erased rows (after the erasing commit).
+
+        The erasure itself is already committed: a wipe that fails is tried again at the next
+        purge, and never costs the person the answer to their ``/borrar``."""
+        try:
+            self.wipe_pending = not await wipe_after_erasure(self.sessions)
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("erased rows not wiped from the files yet (%s)", type(exc).__name__)
+            self.wipe_pending = True
 
     def _expiry(self, state: ConversationState, now: dt.datetime) -> dt.datetime:
         special = self.ttl_policy(state) if self.ttl_policy is not None else None

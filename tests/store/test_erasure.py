@@ -23,14 +23,15 @@ from tests.support.privacy import scan
 
 
 def answer_the_screener(client: httpx.Client) -> None:
-    """Menu, then the screener's first four questions, always the first answer."""
-    replies = client.post("/api/chat", json={"text": "/menu"}).json()["replies"]
-    for _ in range(6):
+    """Menu, then the screener's questions, always the first answer."""
+    client.post("/api/chat", json={"text": "/menu"})
+    replies = client.post("/api/chat", json={"payload": "g:screener"}).json()["replies"]
+    for _ in range(5):
         payload = next(
             b["payload"]
             for r in replies
             for b in r["buttons"]
-            if b["payload"] and b["payload"].startswith(("b:main:2", "b:screener"))
+            if b["payload"] and b["payload"].startswith("b:screener")
         )
         replies = client.post("/api/chat", json={"payload": payload}).json()["replies"]
 
