@@ -38,7 +38,8 @@ def test_peligro_opens_the_emergency_screen(client: httpx.Client) -> None:
 
 
 def test_the_did_not_understand_reply_has_the_danger_button(client: httpx.Client) -> None:
-    client.get("/", headers={"Accept-Language": "en-US"})
+    client.headers["Accept-Language"] = "en-US"  # a browser sends it with every request
+    client.get("/")
     api(client, text="/menu")
     replies = api(client, text="zzxq vvbnm")
     first = replies[0]

@@ -14,8 +14,9 @@ from bot.settings import Settings
 @pytest.fixture
 def client(web_app: tuple[str, Settings]) -> Iterator[httpx.Client]:
     base, _ = web_app
-    with httpx.Client(base_url=base, timeout=10) as client:
-        client.get("/", headers={"Accept-Language": "es-MX"})
+    # A browser sends its language with every request.
+    with httpx.Client(base_url=base, timeout=10, headers={"Accept-Language": "es-MX"}) as client:
+        client.get("/")
         yield client
 
 
