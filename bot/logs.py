@@ -93,8 +93,16 @@ def logging_config(level: str = "INFO", fmt: str = "plain") -> dict[str, Any]:
 
 
 def configure_logging(level: str = "INFO", fmt: str = "plain") -> None:
-    """Apply ``logging_config``; handlers added later by others are made to redact too."""
+    """Apply ``logging_config``; handlers others added (a test's log capture, a host's own
+    collector) are kept, and made to redact too. Applying it again replaces only our own."""
+    root = logging.getLogger()
+    foreign = [h for h in root.handlers if not getattr(h, "_helpline", False)]
     logging.config.dictConfig(logging_config(level, fmt))
-    for handler in logging.getLogger().handlers:
+    for handler in root.handlers:
+        handler._helpline = True  # type: ignore[attr-defined]
+    for handler in foreign:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    for handler in root.handlers:
         if not any(isinstance(f, Redact) for f in handler.filters):
             handler.addFilter(Redact())

@@ -110,6 +110,9 @@ def example_problems(flows: Flows, languages: Sequence[str] = ("es", "en")) -> l
     known = [code for code in languages if corpus.get(code)]
     guesser = NgramGuesser({code: corpus[code] for code in known}, margin=0.6)
     owners: dict[str, dict[str, Node]] = defaultdict(dict)
+    # Content that has no examples yet (a new NGO's flows, a small test folder) is matched by its
+    # keywords alone: "too few examples" is said only once the content uses them.
+    uses_examples = any(node.examples for node in flows.nodes.values())
     for node in flows.nodes.values():
         for language, items in node.examples.items():
             if not _LANGUAGE_CODE.match(language):
@@ -138,7 +141,7 @@ def example_problems(flows: Flows, languages: Sequence[str] = ("es", "en")) -> l
                         )
                     )
                 owners[key].setdefault(topics.get(node.id, node.id), node)
-        if node.id in TOPICS and node.id not in _NOT_TOPICS:
+        if uses_examples and node.id in TOPICS and node.id not in _NOT_TOPICS:
             for language in languages:
                 count = len(node.examples.get(language, []))
                 if count < MIN_EXAMPLES:

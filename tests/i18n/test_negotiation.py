@@ -53,4 +53,4 @@ def test_a_browser_with_spanish_second_gets_the_chat_in_spanish(
     header = {"Accept-Language": "qu-PE,qu;q=0.9,es-419;q=0.8,en;q=0.5"}
     with httpx.Client(base_url=base, timeout=10) as client:
         page = client.get("/", headers=header).text
-    assert "Bienvenid" in page and "Please choose your language." not in page
+    assert "Le damos la bienvenida" in page and "Please choose your language." not in page

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import REPO_ROOT
-from tests.conftest import BOT_TOKEN, WEBHOOK_SECRET
+from tests.conftest import BOT_TOKEN, STATE_SECRET, WEBHOOK_SECRET
 
 
 def free_port() -> int:
@@ -57,7 +57,7 @@ def service_env(
     env.update(
         DATA_DIR=str(tmp_path / "data"),
         DATABASE_URL=database_url,
-        STATE_SECRET="test-state-secret",
+        STATE_SECRET=STATE_SECRET,
         TELEGRAM_BOT_TOKEN=BOT_TOKEN,
         TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
         PUBLIC_URL="https://helpline.example.org",
