@@ -88,7 +88,9 @@ def test_spanish_from_the_first_line_wrapped_with_line_editing() -> None:
         for line in first.splitlines():
             assert len(line) <= COLUMNS, f"longer than the terminal: {line!r}"
         words = " ".join(first.split())
-        assert "Le damos la bienvenida. Esta línea da información" in words, "wrapped between words only"
+        assert "Le damos la bienvenida. Esta línea da información" in words, (
+            "wrapped between words only"
+        )
         terminal.wait_until(lambda: terminal.prompts() >= 1)
         prompts = terminal.prompts()
         # Type "silo", go to the start of the line with Ctrl-A (readline), add the "a", send.

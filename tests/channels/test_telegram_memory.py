@@ -21,7 +21,10 @@ PEOPLE = 300
 FIRST_ID = 730_000_001
 
 
-@pytest.mark.xfail(reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)", strict=False)
+@pytest.mark.xfail(
+    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
+    strict=False,
+)
 def test_no_chat_or_user_id_stays_in_memory_after_300_updates(
     tmp_path: Path,
     fake_telegram: FakeTelegram,

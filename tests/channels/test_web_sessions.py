@@ -81,7 +81,10 @@ def test_two_thousand_cookieless_page_views_store_nothing(
     scan(settings, list(tokens)[:50], logs, stored_only=["127.0.0.1"])
 
 
-@pytest.mark.xfail(reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)", strict=False)
+@pytest.mark.xfail(
+    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
+    strict=False,
+)
 def test_state_begins_at_the_first_real_turn_and_an_untouched_one_expires_sooner(
     roomy: tuple[str, Settings], logs: pytest.LogCaptureFixture
 ) -> None:
@@ -110,7 +113,10 @@ def _as_time(value: object) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
-@pytest.mark.xfail(reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)", strict=False)
+@pytest.mark.xfail(
+    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
+    strict=False,
+)
 def test_a_burst_from_one_session_is_slowed_with_a_kind_message(
     web_app: tuple[str, Settings], logs: pytest.LogCaptureFixture
 ) -> None:
@@ -208,7 +214,10 @@ def test_two_hundred_concurrent_posts_on_one_session_on_two_workers_give_no_erro
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)", strict=False)
+@pytest.mark.xfail(
+    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
+    strict=False,
+)
 def test_a_database_outage_gets_a_kind_answer_with_the_emergency_numbers(
     tmp_path: Path, logs: pytest.LogCaptureFixture
 ) -> None:
