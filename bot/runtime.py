@@ -183,6 +183,7 @@ def _web_sessions(
     after ``WEB_FIRST_SCREEN_TTL_MINUTES`` (same table, same keys)."""
     policy = first_screen_ttl(settings.web_first_screen_ttl_minutes)
     web_states = dataclasses.replace(states, ttl_policy=policy)
-    return WebSessions(
-        dataclasses.replace(conversations, states=web_states), SessionTokens.derived_from(secret)
-    )
+    outbox = conversations.outbox
+    web_outbox = dataclasses.replace(outbox, states=web_states) if outbox is not None else None
+    web_conversations = dataclasses.replace(conversations, states=web_states, outbox=web_outbox)
+    return WebSessions(web_conversations, SessionTokens.derived_from(secret))

@@ -37,6 +37,7 @@ from bot.conversation import Answer, Conversations
 from bot.engine.runner import WELCOME, advance
 from bot.engine.types import Button, ConversationState, Event, Reply
 from bot.engine.ui import N_
+from bot.errors import StoreUnavailable
 from bot.store.states import ConcurrentUpdate, TtlPolicy
 
 __all__ = [
@@ -188,6 +189,8 @@ class WebSessions:
                 except ConcurrentUpdate:
                     log.info("web turn lost its race %d times; trying again", round_ + 1)
                     await asyncio.sleep(ROUND_PAUSE_SECONDS * (round_ + 1))
+                except StoreUnavailable:
+                    break  # already logged, without the values, where it happened
                 except _database_errors() as exc:
                     log.warning("web turn: database unavailable (%s)", type(exc).__name__)
                     break

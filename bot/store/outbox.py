@@ -97,7 +97,9 @@ class SqlOutbox:
     counters: SqlCounters | None = None
     window: dt.timedelta = DEDUPE_WINDOW
     lease: dt.timedelta = LEASE
-    _writer: asyncio.Lock | None = field(default=None, repr=False)
+    # Shared by every copy made with ``dataclasses.replace`` (the web chat's store differs only
+    # in its expiry policy), so this process still has one SQLite writer queue.
+    _writer: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -109,8 +111,6 @@ class SqlOutbox:
         handler, which sleeps up to 100 ms between tries."""
         if session.bind is not None and session.bind.dialect.name != "sqlite":
             return None
-        if self._writer is None:
-            self._writer = asyncio.Lock()
         return self._writer
 
     async def run_turn(

@@ -186,10 +186,6 @@ def test_linkify_makes_urls_and_phones_tappable_and_escapes_html() -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/chat", "/chat"])
-@pytest.mark.xfail(
-    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
-    strict=False,
-)
 def test_posts_from_another_site_are_refused_without_touching_the_session(
     client: httpx.Client, path: str
 ) -> None:

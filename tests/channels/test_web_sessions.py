@@ -81,10 +81,6 @@ def test_two_thousand_cookieless_page_views_store_nothing(
     scan(settings, list(tokens)[:50], logs, stored_only=["127.0.0.1"])
 
 
-@pytest.mark.xfail(
-    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
-    strict=False,
-)
 def test_state_begins_at_the_first_real_turn_and_an_untouched_one_expires_sooner(
     roomy: tuple[str, Settings], logs: pytest.LogCaptureFixture
 ) -> None:
@@ -104,7 +100,7 @@ def test_state_begins_at_the_first_real_turn_and_an_untouched_one_expires_sooner
         [(_key, _data, _version, updated, expires)] = rows(url)
         assert _as_time(expires) - _as_time(updated) == dt.timedelta(hours=72)
         page = client.get("/")
-        assert 'value="b:main:0"' in page.text, "the page view shows the stored screen"
+        assert 'value="b:main:asylum"' in page.text, "the page view shows the stored screen"
         cookie = client.cookies[COOKIE]
     scan(settings, [cookie], logs)
 
@@ -113,10 +109,6 @@ def _as_time(value: object) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
-@pytest.mark.xfail(
-    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
-    strict=False,
-)
 def test_a_burst_from_one_session_is_slowed_with_a_kind_message(
     web_app: tuple[str, Settings], logs: pytest.LogCaptureFixture
 ) -> None:
@@ -132,7 +124,9 @@ def test_a_burst_from_one_session_is_slowed_with_a_kind_message(
     assert int(limited.headers["retry-after"]) >= 1
     replies = limited.json()["replies"]
     assert replies[0]["text"] == SLOW
-    assert replies[0]["buttons"] == [{"label": "Continuar", "payload": "nav:here", "url": None}]
+    assert replies[0]["buttons"] == [
+        {"label": "Continuar", "payload": "nav:here", "url": None, "lang": None}
+    ]
     assert page.status_code == 429 and SLOW in page.text and 'value="nav:here"' in page.text, (
         "without JavaScript: a page with the kind message and a button to carry on"
     )
@@ -168,14 +162,14 @@ def test_a_forged_or_tampered_cookie_gets_a_fresh_session(
         victim.cookies.set(COOKIE, tampered)
         again = victim.get("/")
         assert again.cookies[COOKIE] not in (tampered, issued)
-        assert 'value="b:main:0"' not in again.text, "the tampered cookie does not reach it"
+        assert 'value="b:main:asylum"' not in again.text, "the tampered cookie does not reach it"
     keys = ConversationKeys(STATE_SECRET.encode())
     stored = {row[0] for row in rows(url)}
     assert stored == {keys.key("web", issued)}, "state only under the server-issued token"
     with httpx.Client(base_url=base, headers=ES) as attacker:
         attacker.cookies.set(COOKIE, chosen)
         page = attacker.get("/")
-        assert 'value="b:main:0"' not in page.text, "the chosen value shows no conversation"
+        assert 'value="b:main:asylum"' not in page.text, "the chosen value shows no conversation"
     scan(settings, [chosen, issued], logs)
 
 
@@ -199,7 +193,7 @@ def test_two_hundred_concurrent_posts_on_one_session_on_two_workers_give_no_erro
                 ) as client,
             ):
                 posts = [
-                    client.post(f"{(first, second)[i % 2]}/api/chat", json={"payload": "b:main:0"})
+                    client.post(f"{(first, second)[i % 2]}/api/chat", json={"payload": "b:main:asylum"})
                     for i in range(200)
                 ]
                 return await asyncio.gather(*posts)
@@ -214,10 +208,6 @@ def test_two_hundred_concurrent_posts_on_one_session_on_two_workers_give_no_erro
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
-    strict=False,
-)
 def test_a_database_outage_gets_a_kind_answer_with_the_emergency_numbers(
     tmp_path: Path, logs: pytest.LogCaptureFixture
 ) -> None:

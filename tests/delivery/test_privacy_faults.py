@@ -56,7 +56,7 @@ def test_no_identity_anywhere_after_every_failure_path(
             blocker.close()
     assert post(updates.button("nav:menu")) == 200
     fake_telegram.failures["sendMessage"] = (403, "Forbidden: bot was blocked by the user")
-    assert post(updates.button("b:main:0")) == 200
+    assert post(updates.button("b:main:asylum")) == 200
     fake_telegram.failures.clear()
     assert post(updates.text("/start", "es-MX")) == 200, "a fresh conversation after the block"
     scan_for_identities(settings, caplog, capfd)
