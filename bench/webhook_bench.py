@@ -43,7 +43,9 @@ import httpx
 import uvicorn
 
 REPO = Path(__file__).resolve().parent.parent
-SECRET = "bench-webhook-secret"
+# Fresh strong secrets for each run: the service refuses weak ones (bot/secretcheck.py).
+SECRET = secrets.token_urlsafe(32)
+STATE_SECRET = secrets.token_urlsafe(32)
 TOKEN = "123456:BENCH-token"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
 LEVELS = [1, 8, 32, 128]
@@ -202,7 +204,7 @@ def start_helpline(
     env.update(
         DATA_DIR=str(data),
         DATABASE_URL=database_url,
-        STATE_SECRET="bench-state-secret",
+        STATE_SECRET=STATE_SECRET,
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_WEBHOOK_SECRET=SECRET,
         PUBLIC_URL="https://bench.example.org",

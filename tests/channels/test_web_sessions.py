@@ -193,7 +193,9 @@ def test_two_hundred_concurrent_posts_on_one_session_on_two_workers_give_no_erro
                 ) as client,
             ):
                 posts = [
-                    client.post(f"{(first, second)[i % 2]}/api/chat", json={"payload": "b:main:asylum"})
+                    client.post(
+                        f"{(first, second)[i % 2]}/api/chat", json={"payload": "b:main:asylum"}
+                    )
                     for i in range(200)
                 ]
                 return await asyncio.gather(*posts)

@@ -6,15 +6,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from bot.settings import REPO_ROOT
 
 
-@pytest.mark.xfail(
-    reason="MERGE-2026-12-01: fails after merging the delivery, web and hardening branches together; to be repaired next session (see the closing note)",
-    strict=False,
-)
 def test_the_webhook_benchmark_runs_with_tiny_numbers() -> None:
     run = subprocess.run(
         [
