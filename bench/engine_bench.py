@@ -19,9 +19,9 @@ from bot.settings import get_settings
 SCRIPT = [
     Event.typed("/start", "es-MX"),
     Event.pressed("nav:menu"),
-    Event.pressed("b:main:0"),
+    Event.pressed("b:main:asylum"),
     Event.pressed("nav:back"),
-    Event.pressed("b:main:1"),
+    Event.pressed("b:main:protections"),
     Event.typed("/menu"),
     Event.unsupported("sticker"),
     Event.pressed("b:gone:1"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -22,8 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SESSION = [
     ("text", "/start"),
-    ("press", "b:welcome:1"),
-    ("press", "b:main:0"),
+    ("press", "b:welcome:main"),
+    ("press", "b:main:asylum"),
     ("text", "quiero pedir asilo"),
     ("press", "nav:back"),
     ("text", "necesito un abogado gratis"),
@@ -83,23 +84,23 @@ async def main(turns: int) -> None:
         ],
     )
     time.sleep(2)
-    folder = Path(tempfile.mkdtemp(prefix="helpline-hot-"))
-    values = dict(
-        _env_file=None,
-        data_dir=folder,
-        database_url=f"sqlite:///{folder / 'h.db'}",
-        state_secret="profile",
-        telegram_bot_token="123456:BENCH-token",
-        telegram_webhook_secret="bench-webhook-secret",
-        public_url="https://bench.example.org",
-        telegram_api_base_url=f"http://127.0.0.1:{port}",
-        content_watch_seconds=0,
-    )
-    if "telegram_rate_limit" in Settings.model_fields:
-        values["telegram_rate_limit"] = 0
-    settings = Settings(**values)
-    app = create_app(settings)
-    try:
+    try:  # the fake Bot API is stopped whatever fails below (weak settings included)
+        folder = Path(tempfile.mkdtemp(prefix="helpline-hot-"))
+        values = dict(
+            _env_file=None,
+            data_dir=folder,
+            database_url=f"sqlite:///{folder / 'h.db'}",
+            state_secret=secrets.token_urlsafe(32),
+            telegram_bot_token="123456:BENCH-token",
+            telegram_webhook_secret=secrets.token_urlsafe(32),
+            public_url="https://bench.example.org",
+            telegram_api_base_url=f"http://127.0.0.1:{port}",
+            content_watch_seconds=0,
+        )
+        if "telegram_rate_limit" in Settings.model_fields:
+            values["telegram_rate_limit"] = 0
+        settings = Settings(**values)
+        app = create_app(settings)
         async with app.router.lifespan_context(app):
             runtime = app.state.runtime
             if hasattr(telegram, "TelegramChannel"):

@@ -57,7 +57,7 @@ async def _fill(conversations: Conversations, count: int) -> None:
 
 async def _turns(conversations: Conversations) -> float:
     """Milliseconds per turn (dedupe mark, state, counter in one transaction), sequential."""
-    events = [Event.typed("/menu", "es"), Event.pressed("b:main:0"), Event.pressed("nav:back")]
+    events = [Event.typed("/menu", "es"), Event.pressed("b:main:asylum"), Event.pressed("nav:back")]
     start = time.perf_counter()
     for number in range(TURNS):
         await conversations.run(

@@ -26,7 +26,7 @@ PEOPLE = 20
 
 
 async def _turns(conversations: Conversations) -> float:
-    events = [Event.typed("/menu", "es"), Event.pressed("b:main:0"), Event.pressed("nav:back")]
+    events = [Event.typed("/menu", "es"), Event.pressed("b:main:asylum"), Event.pressed("nav:back")]
     start = time.perf_counter()
     tasks = []
     for i in range(TURNS):

@@ -54,8 +54,8 @@ _chat_ids = itertools.count(5_000_000)
 
 SESSION: list[tuple[str, str]] = [
     ("text", "/start"),
-    ("press", "b:welcome:1"),
-    ("press", "b:main:0"),
+    ("press", "b:welcome:main"),
+    ("press", "b:main:asylum"),
     ("text", "quiero pedir asilo"),
     ("press", "nav:back"),
     ("text", "necesito un abogado gratis"),

@@ -40,7 +40,7 @@ async def test_reloads_of_the_same_screen_are_not_counted() -> None:
     for _ in range(5):
         await talk.answer("web", "a-browser-token-000000000", here)  # reloads do not
     assert await views(counters) == {"welcome": 1}
-    await talk.answer("web", "a-browser-token-000000000", Event.pressed("b:welcome:1"))
+    await talk.answer("web", "a-browser-token-000000000", Event.pressed("b:welcome:main"))
     await talk.answer("web", "a-browser-token-000000000", here)
     await talk.answer("web", "a-browser-token-000000000", Event.typed("/menu"))
     assert await views(counters) == {"welcome": 1, "main": 2}, "a turn to a screen counts"
