@@ -141,7 +141,7 @@ def test_a_screen_over_english_grade_8_fails() -> None:
     assert problems_of(BROKEN / "hard_to_read") == [
         'flows/main.yaml:18: node "asylum": the English text of this screen is too hard to read: '
         "Flesch–Kincaid grade 32.1, the goal is 8 or lower. Use shorter sentences and everyday "
-        "words (run python -m bot readability to compare)"
+        "words (run ./helpline readability to compare)"
     ]
 
 
