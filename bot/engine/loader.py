@@ -65,6 +65,8 @@ def _explain(error: Any) -> str:
             f'field "{loc}" must be text, but it reads as {error.get("input")!r}; '
             'put it in quotes, for example "911"'
         )
+    if kind == "value_error":  # our own validators already speak to editors
+        return f'field "{loc}": {error.get("ctx", {}).get("error", error["msg"])}'
     return f'field "{loc}": {error["msg"]}'
 
 

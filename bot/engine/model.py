@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 __all__ = [
     "BUTTON_ID_PATTERN",
+    "CHANNELS",
     "NODE_ID_PATTERN",
     "Button",
     "Condition",
@@ -56,11 +57,26 @@ class _Content(BaseModel):
         return self._origin
 
 
+CHANNELS = ("telegram", "whatsapp", "web", "cli")
+"""The channels a bubble can be limited to (``Event.channel``; ``cli`` is the terminal chat)."""
+
+
 class Message(_Content):
-    """One chat bubble. ``when`` shows it only when the stored answers match."""
+    """One chat bubble. ``when`` shows it only when the stored answers match; ``channels`` only
+    on those channels, for advice that differs by app (how to delete a chat, say)."""
 
     text: str
     when: Condition | None = None
+    channels: list[str] | None = None
+
+    @field_validator("channels")
+    @classmethod
+    def _known_channels(cls, value: list[str] | None) -> list[str] | None:
+        """A misspelt channel would hide the bubble everywhere: refuse it, naming the right ones."""
+        for name in value or []:
+            if name not in CHANNELS:
+                raise ValueError(f'unknown channel "{name}": use {", ".join(CHANNELS)}')
+        return value
 
 
 BUTTON_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,59}$")

@@ -117,6 +117,7 @@ class _Turn:
         self.state = state.model_copy(deep=True)
         self.localizer = localizer
         self.services = services
+        self.channel = ""  # the event's channel, for bubbles limited to some channels
         if self.state.locale not in localizer.locales:
             self.state.locale = None
 
@@ -130,6 +131,7 @@ class _Turn:
     # -- dispatch -------------------------------------------------------------------------------
 
     def run(self, event: Event) -> Outcome:
+        self.channel = event.channel
         if event.channel not in NUMBERED_CHANNELS:
             return self._run(event)
         shown = list(self.state.shown)
@@ -338,7 +340,9 @@ class _Turn:
             return self._ask_language()
         replies: list[Reply] = []
         for code in self.localizer.locales:
-            rendered = render_node(node, self.localizer.translator(code), self.state, [], ())
+            rendered = render_node(
+                node, self.localizer.translator(code), self.state, [], (), self.channel
+            )
             replies.extend(Reply(r.text, r.buttons, lang=code) for r in rendered)
         self.state.node = EMERGENCY
         _, ask = self._ask_language()
@@ -421,7 +425,9 @@ class _Turn:
             result = self._run_action(node.action, node, "")
             self._remember(result)
             extra = result.replies
-        replies = render_node(node, self.t, self.state, extra, self._nav_buttons(node))
+        replies = render_node(
+            node, self.t, self.state, extra, self._nav_buttons(node), self.channel
+        )
         if node.id == MAIN:
             replies = [*self._notices(), *replies]
         return self.state, replies
@@ -512,9 +518,15 @@ def render_node(
     state: ConversationState,
     extra: list[Reply],
     nav: tuple[Button, ...],
+    channel: str,
 ) -> list[Reply]:
-    """The bubbles of a node in one language: its messages, action output, then its buttons."""
-    texts = [t.gettext(m.text) for m in node.messages if matches(m.when, state.answers)]
+    """The bubbles of a node in one language on ``channel``: its messages, action output, then
+    its buttons."""
+    texts = [
+        t.gettext(m.text)
+        for m in node.messages
+        if matches(m.when, state.answers) and (m.channels is None or channel in m.channels)
+    ]
     replies = [Reply(text) for text in texts]
     replies.extend(extra)
     buttons = [
