@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -70,14 +70,21 @@ class Runtime:
         """
         keys = ConversationKeys(settings.hmac_secret())
         url = settings.effective_database_url
-        await asyncio.to_thread(migrate, url)
-        try:
-            content = ContentHolder.from_settings(settings, service=True)
-        except ContentError as exc:
+        # Migrations mostly wait on the database, the content on the CPU: side by side, in
+        # threads. Both finish before either error is raised, so no thread outlives a failure.
+        migrated, loaded = await asyncio.gather(
+            asyncio.to_thread(migrate, url),
+            asyncio.to_thread(ContentHolder.from_settings, settings, service=True),
+            return_exceptions=True,
+        )
+        if isinstance(loaded, ContentError):
             log.error("the content has errors; fix them and start again (./helpline validate):")
-            for problem in exc.problems:
+            for problem in loaded.problems:
                 log.error("  %s", problem)
-            raise
+        for outcome in (migrated, loaded):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        content = cast(ContentHolder, loaded)
         engine = create_engine_for(url)
         sessions = session_factory(engine)
         states = SqlStateStore(sessions, dt.timedelta(hours=settings.state_ttl_hours))
