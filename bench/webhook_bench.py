@@ -214,7 +214,8 @@ def start_helpline(
         TELEGRAM_API_BASE_URL=api,
         TELEGRAM_RATE_LIMIT="0",  # the fake Bot API has no limit (as in the numbers)
         CONTENT_WATCH_SECONDS="0",
-        LOG_LEVEL="WARNING",
+        # BENCH_LOG_LEVEL=INFO keeps the service's start-up lines in its log (service.log)
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         PYTHONPATH=str(app_dir),
     )
     command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
