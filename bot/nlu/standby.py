@@ -73,7 +73,8 @@ class LiveMatcher:
     """The standby matcher until the trained one is installed; implements ``Matcher``."""
 
     def __init__(self, standby: StandbyMatcher) -> None:
-        self.standby = standby
+        self.standby: StandbyMatcher | None = standby
+        """Dropped once the trained matcher is in: its keyword tables are memory at rest."""
         self._active: Matcher = standby
         self.trained: TextMatcher | None = None
         """The classifier's matcher once installed (``None`` while it trains)."""
@@ -88,4 +89,5 @@ class LiveMatcher:
         """Put the trained matcher in service; turns already running finish with the old one."""
         self.trained = trained
         self._active = trained
+        self.standby = None
         self.ready.set()
