@@ -12,7 +12,10 @@ servers as their own processes), runs, stops it all and prints every figure:
 - open loop at 200 offered updates per second (latency from the scheduled send, so a slow
   server cannot hide its queue);
 - a 5-second burst at the highest rate this generator posts: time until the last answer;
-- seconds from process start to the first answered update; RSS at rest and after load.
+- seconds from process start to the first answered update; RSS at rest and after load; for the
+  helpline also when its classifier (trained in the background from a fresh ``DATA_DIR``) is in
+  service, and, at the end, its start-up beside the bare FastAPI app's from the same run, with
+  the ratio (RSS at rest is measured once the classifier is in).
 
 ``python -m bench.webhook_bench [--quick] [--duration S] [--levels 1,8] [--before DIR]``;
 ``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
@@ -211,7 +214,8 @@ def start_helpline(
         TELEGRAM_API_BASE_URL=api,
         TELEGRAM_RATE_LIMIT="0",  # the fake Bot API has no limit (as in the issue's numbers)
         CONTENT_WATCH_SECONDS="0",
-        LOG_LEVEL="WARNING",
+        # BENCH_LOG_LEVEL=INFO keeps the service's start-up lines in its log (service.log)
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         PYTHONPATH=str(app_dir),
     )
     command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
@@ -408,6 +412,62 @@ async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) 
     raise RuntimeError(f"{server.name} never answered (its log is in the bench's temp folder)")
 
 
+async def wait_classifier(server: Server, timeout: float = 300) -> float | None:
+    """Seconds from process start until ``/readyz`` says the classifier is in service; ``None``
+    for a server that does not say (an older checkout, the baselines)."""
+    deadline = time.perf_counter() + timeout
+    async with httpx.AsyncClient(timeout=5) as client:
+        while time.perf_counter() < deadline:
+            try:
+                response = await client.get(f"{server.base}/readyz")
+            except httpx.HTTPError:
+                await asyncio.sleep(0.1)
+                continue
+            try:
+                state = response.json().get("classifier")
+            except (ValueError, AttributeError):
+                return None  # no JSON readiness: a baseline
+            if state is None:
+                return None
+            if state:
+                return time.perf_counter() - server.started_at
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{server.name}: the classifier never came into service")
+
+
+@dataclass
+class Startup:
+    """One server's start: first answer, classifier in service, memory."""
+
+    first_answer: float
+    rss_first: float
+    rss_rest: float
+    classifier: float | None = None
+
+
+def startup_lines(starts: dict[str, Startup]) -> list[str]:
+    """Each server's start beside the bare FastAPI app's, as ratios."""
+    bare = starts.get("bare FastAPI route")
+    lines = ["start-up (fresh DATA_DIR; RSS at rest after one visit, classifier in service)"]
+    for label, start in starts.items():
+        ratio = ""
+        if bare is not None and label != "bare FastAPI route":
+            ratio = (
+                f"  ({start.first_answer / bare.first_answer:.1f}x, "
+                f"{start.rss_rest / bare.rss_rest:.1f}x bare)"
+            )
+        trained = (
+            f"; classifier in service {start.classifier:.2f} s after start"
+            if start.classifier is not None
+            else ""
+        )
+        lines.append(
+            f"    {label:<26} first answer {start.first_answer:5.2f} s, RSS then "
+            f"{start.rss_first:4.0f} MB, at rest {start.rss_rest:4.0f} MB{ratio}{trained}"
+        )
+    return lines
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -490,12 +550,16 @@ async def run(args: argparse.Namespace) -> None:
     print(f"webhook (closed loop, {duration:g} s per level; mix: {len(SESSION)}-step visits)")
     echo_rate: dict[int, float] = {}
     extra: list[str] = []
+    starts: dict[str, Startup] = {}
     for label, start, cleanup in targets:
         server = start()
         try:
             startup = await wait_answered(server, fake)
+            first_rss = server.rss_mb()
+            trained = await wait_classifier(server) if server.reply_in_body else None
             await warm_up(server, fake)
             rest = server.rss_mb()
+            starts[label] = Startup(startup, first_rss, rest, trained)
             print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
             for level in levels:
                 result = await closed_loop(server, fake, level, duration)
@@ -519,6 +583,8 @@ async def run(args: argparse.Namespace) -> None:
                 cleanup()
     print(f"open loop ({args.rate:g} updates/s offered, latency from the scheduled send) and burst")
     for text in extra:
+        print(text)
+    for text in startup_lines(starts):
         print(text)
     api_server.should_exit = True
     await api_task

@@ -35,7 +35,6 @@ from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
 from bot.admin_access import AdminAccess, bearer_token
-from bot.admin_diagram import diagram_body
 from bot.content import ContentHolder
 from bot.engine.model import Flows
 from bot.http import BodyTooLarge, read_limited_form
@@ -383,6 +382,8 @@ def admin_router(
     @router.get("/admin/diagram", response_class=HTMLResponse)
     async def diagram_page(_admin: Admin, source: Parts) -> HTMLResponse:
         """One diagram per flow file, linked to each other (Graphviz's drawing, or our own)."""
+        from bot.admin_diagram import diagram_body  # drawing code: loaded when first asked for
+
         body = await asyncio.to_thread(diagram_body, source.content.current.flows)
         return _page("Diagram", Markup(body))
 

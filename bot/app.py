@@ -95,7 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz(runtime: RuntimeDep) -> JSONResponse:
-        """Ready for people: the database answers, content is loaded, Telegram can answer."""
+        """Ready for people: the database answers, content is loaded, Telegram can answer.
+        ``classifier`` says whether typed text already gets the trained classifier (it is not
+        waited for: see ``Runtime.ready``)."""
         database = await runtime.database_ok()
         ready = database and runtime.ready
         body = {
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "database": database,
             "content": bool(runtime.content.current.flows.nodes),
             "telegram": None if runtime.telegram is None else runtime.telegram.ready,
+            "classifier": runtime.content.classifier_ready,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 

@@ -12,12 +12,11 @@ import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.actions.deadline import warm_up
 from bot.channels.web_sessions import SessionTokens, WebSessions, first_screen_ttl
 from bot.content import ContentHolder
 from bot.conversation import Conversations
@@ -30,6 +29,7 @@ from bot.store.database import create_engine_for, migrate, session_factory
 from bot.store.erasure import finish_erasures
 from bot.store.outbox import SqlOutbox
 from bot.store.states import ConversationKeys, SqlStateStore
+from bot.warmup import Warmup
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
@@ -59,6 +59,8 @@ class Runtime:
     """The web chat's sessions (signed tokens, turns in order, no state before a real turn)."""
     limits: RateLimits | None = None
     """Rate limits of the web chat, the admin pages and the webhook (memory or Redis)."""
+    warmup: Warmup | None = None
+    """The classifier's training and dateparser's warm-up, after the port is open."""
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -68,14 +70,21 @@ class Runtime:
         """
         keys = ConversationKeys(settings.hmac_secret())
         url = settings.effective_database_url
-        await asyncio.to_thread(migrate, url)
-        try:
-            content = ContentHolder.from_settings(settings)
-        except ContentError as exc:
+        # Migrations mostly wait on the database, the content on the CPU: side by side, in
+        # threads. Both finish before either error is raised, so no thread outlives a failure.
+        migrated, loaded = await asyncio.gather(
+            asyncio.to_thread(migrate, url),
+            asyncio.to_thread(ContentHolder.from_settings, settings, service=True),
+            return_exceptions=True,
+        )
+        if isinstance(loaded, ContentError):
             log.error("the content has errors; fix them and start again (./helpline validate):")
-            for problem in exc.problems:
+            for problem in loaded.problems:
                 log.error("  %s", problem)
-            raise
+        for outcome in (migrated, loaded):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        content = cast(ContentHolder, loaded)
         engine = create_engine_for(url)
         sessions = session_factory(engine)
         states = SqlStateStore(sessions, dt.timedelta(hours=settings.state_ttl_hours))
@@ -100,9 +109,13 @@ class Runtime:
         return runtime
 
     async def _start_parts(self) -> None:
-        """Background tasks, then Telegram (last: it may fail on the network)."""
+        """Background tasks, then Telegram (last: it may fail on the network); the slow
+        warm-up starts last of all, so that it does not slow the start itself."""
         settings, content = self.settings, self.content
-        await asyncio.to_thread(warm_up, content.current.localizer.locales)
+        if not content.train_in_background:
+            from bot.actions.deadline import warm_up
+
+            await asyncio.to_thread(warm_up, content.current.localizer.locales)
         self.tasks.append(asyncio.create_task(self._purge_forever()))
         self.tasks.append(
             asyncio.create_task(
@@ -124,14 +137,20 @@ class Runtime:
                 "telegram is off (set TELEGRAM_BOT_TOKEN, PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET)"
             )
         log.info(
-            "helpline ready: %d nodes, languages %s",
+            "helpline ready: %d nodes, languages %s%s",
             len(content.current.flows.nodes),
             content.current.localizer.locales,
+            "" if content.classifier_ready else "; the classifier trains in the background",
         )
+        if content.train_in_background:
+            self.warmup = Warmup(content, settings.nlu_train_delay_seconds)
+            self.warmup.start()
 
     async def stop(self) -> None:
         """Stop background work and Telegram, close the database."""
         self.stopping.set()
+        if self.warmup is not None:
+            self.warmup.stop()
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -146,7 +165,13 @@ class Runtime:
 
     @property
     def ready(self) -> bool:
-        """Content is loaded and Telegram (when configured) can answer."""
+        """Content is loaded and Telegram (when configured) can answer.
+
+        The classifier is not waited for: danger phrases and fuzzy keywords answer typed text
+        until it is in service (``bot.nlu.standby``), buttons and commands need it not at all,
+        and a load balancer holding every request back for the seconds training takes would
+        leave people (someone in danger too) with no answer at all instead of a plainer one.
+        ``/readyz`` says whether it is in service (``classifier``)."""
         if self.stopping.is_set() or not self.content.current.flows.nodes:
             return False
         return self.telegram is None or self.telegram.ready

@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     content_watch_seconds: float = Field(
         default=2.0, ge=0.0, description="File check interval; 0 = off."
     )
+    nlu_train_in_background: bool = Field(
+        default=True,
+        description="Train the classifier after the port is open (keywords answer until then).",
+    )
+    nlu_train_delay_seconds: float = Field(
+        default=0.0, ge=0.0, description="Wait this long after start before training (tests)."
+    )
     legal_aid_warn_days: int = Field(
         default=180, ge=1, description="Legal-aid entries verified longer ago show a warning."
     )

@@ -38,6 +38,10 @@ def make_settings(
         "flows_dir": Path(os.environ.get("FLOWS_DIR", REPO_ROOT / "flows")),
         "locales_dir": Path(os.environ.get("LOCALES_DIR", REPO_ROOT / "locales")),
         "state_secret": STATE_SECRET,
+        # Tests that type text expect the trained classifier's answers from the first turn; the
+        # service's default (training after the port is open) has its own tests in
+        # tests/test_start_in_background.py, which turn it back on.
+        "nlu_train_in_background": False,
     }
     if telegram is not None:
         values.update(

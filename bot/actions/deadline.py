@@ -30,15 +30,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_skeleton, get_month_names
 from babel.numbers import format_decimal
-from dateparser.date import DateDataParser
 
 from bot.engine.actions import ActionContext, ActionResult, action
 from bot.engine.types import Button, Reply, Services, Translator
 from bot.engine.ui import N_
+
+if TYPE_CHECKING:
+    from dateparser.date import DateDataParser
 
 __all__ = [
     "Ambiguous",
@@ -216,7 +218,12 @@ def _settings(locale: str, today: dt.date) -> dict[str, object]:
 
 @lru_cache(maxsize=8)
 def _parser(locale: str, today: dt.date) -> DateDataParser:
-    """Building a parser loads language data; reuse it for the same language and day."""
+    """Building a parser loads language data; reuse it for the same language and day.
+
+    dateparser is imported here, not with the module: it takes a second to load, and the service
+    loads it after its port is open (``warm_up``), so the first person's answer never waits."""
+    from dateparser.date import DateDataParser
+
     return DateDataParser(languages=_languages(locale), settings=_settings(locale, today))
 
 

@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from bot.nlu.normalize import tokens
 
-__all__ = ["ClassifierConfig", "TextClassifier", "prepare", "stem", "train_cached"]
+__all__ = ["ClassifierConfig", "TextClassifier", "is_cached", "prepare", "stem", "train_cached"]
 
 log = logging.getLogger(__name__)
 
@@ -370,6 +370,22 @@ def train_cached(
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return classifier
+
+
+def is_cached(
+    texts: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    config: ClassifierConfig | None = None,
+    calibrated: bool = True,
+    cache_dir: Path | None = None,
+) -> bool:
+    """Whether ``train_cached`` would find this model (in memory or in ``cache_dir``) instead
+    of training: the service then loads it at once rather than fitting it elsewhere first."""
+    key = data_hash(texts, labels, (config or ClassifierConfig(), calibrated))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return True
+    return cache_dir is not None and (cache_dir / f"{key}.npz").is_file()
 
 
 def _save(classifier: TextClassifier, folder: Path, key: str) -> None:

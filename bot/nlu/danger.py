@@ -394,11 +394,11 @@ def load_patterns(flows_dir: Path) -> DangerPatterns:
         return DangerPatterns()
     import yaml
 
-    from bot.engine.yaml_lines import LineLoader, line_of
+    from bot.engine.yaml_lines import line_of, load_lines
 
     display = str(DANGER_FILE)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
+        raw = load_lines(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise PatternError(f"{display}:{line}", f"not valid YAML: {exc.problem}") from exc

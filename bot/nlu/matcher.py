@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
-from bot.nlu.classifier import ClassifierConfig, TextClassifier, stem, train_cached
+from bot.nlu.classifier import ClassifierConfig, TextClassifier, is_cached, stem, train_cached
 from bot.nlu.danger import EMERGENCY, DangerDetector
 from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
@@ -47,6 +47,7 @@ __all__ = [
     "Settings",
     "TextMatcher",
     "catalog_texts",
+    "is_trained",
     "training_data",
 ]
 
@@ -114,6 +115,34 @@ def training_data(flows: Flows, offtopic: Iterable[str] = ()) -> tuple[list[list
             texts.append(words)
             labels.append(OFF_TOPIC)
     return texts, labels
+
+
+def _training_sets(
+    flows: Flows, flows_dir: Path | None
+) -> tuple[list[list[str]], list[str], list[str]]:
+    """(texts, screen labels, topic labels): what the two models of ``TextMatcher`` learn."""
+    texts, labels = training_data(flows, load_offtopic(flows_dir))
+    if len(set(labels) - {OFF_TOPIC}) < 2:
+        # Content without examples or keywords (a test, a new deployment): the titles are
+        # all there is to learn from, and a classifier needs two labels at least.
+        for node in flows.nodes.values():
+            texts.append(tokens(node.title) or [node.id])
+            labels.append(node.id)
+    topics = topic_map(flows)
+    return texts, labels, [topics.get(label, label) for label in labels]
+
+
+def is_trained(
+    flows: Flows,
+    flows_dir: Path | None = None,
+    config: ClassifierConfig | None = None,
+    cache_dir: Path | None = None,
+) -> bool:
+    """Whether both models for this content are cached, so ``from_flows`` trains nothing."""
+    texts, labels, topic_labels = _training_sets(flows, flows_dir)
+    return is_cached(texts, topic_labels, config, cache_dir=cache_dir) and is_cached(
+        texts, labels, config, calibrated=False, cache_dir=cache_dir
+    )
 
 
 def catalog_texts(flows: Flows, localizer: Localizer) -> dict[str, list[str]]:
@@ -188,16 +217,8 @@ class TextMatcher:
         ``translations`` (language → every translated string) trains the language guesser
         beside the examples and keywords; without it the guesser learns from those alone.
         """
-        offtopic = load_offtopic(flows_dir)
-        texts, labels = training_data(flows, offtopic)
-        if len(set(labels) - {OFF_TOPIC}) < 2:
-            # Content without examples or keywords (a test, a new deployment): the titles are
-            # all there is to learn from, and a classifier needs two labels at least.
-            for node in flows.nodes.values():
-                texts.append(tokens(node.title) or [node.id])
-                labels.append(node.id)
+        texts, labels, topic_labels = _training_sets(flows, flows_dir)
         topics = topic_map(flows)
-        topic_labels = [topics.get(label, label) for label in labels]
         classifier = train_cached(texts, topic_labels, config, cache_dir=cache_dir)
         screens = train_cached(texts, labels, config, calibrated=False, cache_dir=cache_dir)
         corpus: dict[str, list[str]] = defaultdict(list)
