@@ -117,7 +117,13 @@ def test_readyz_livez_and_healthz(telegram_app: tuple[str, Settings]) -> None:
     base, _ = telegram_app
     ready = httpx.get(f"{base}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "database": True, "content": True, "telegram": True}
+    assert ready.json() == {
+        "status": "ok",
+        "database": True,
+        "content": True,
+        "telegram": True,
+        "classifier": True,
+    }, "tests train the classifier before the port opens (make_settings)"
     assert httpx.get(f"{base}/livez").json() == {"status": "ok"}
     assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
 
