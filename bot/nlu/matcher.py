@@ -33,6 +33,7 @@ from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
 from bot.nlu.classifier import ClassifierConfig, TextClassifier, stem, train_cached
 from bot.nlu.danger import EMERGENCY, DangerDetector
+from bot.nlu.features import Counts
 from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
@@ -166,6 +167,8 @@ class TextMatcher:
         self.nodes = set(nodes)
         self.settings = settings or Settings()
         self._screen_topics = [self.topics.get(label, label) for label in screens.labels]
+        self._shared = screens.share_index(classifier)
+        """Both models read the same features: a message is analysed once for both."""
         self.fuzzy: FuzzyMatcher | None = None
         """The fuzzy keyword matcher, asked only when the classifier is unsure."""
         self.vocabulary: set[str] = set()
@@ -243,7 +246,8 @@ class TextMatcher:
         if hit is not None and not hit.alone:
             return self._alarm(hit.goto, language)
         prepared = self.classifier.prepare(words)
-        ranked = self._topics(self.classifier.probabilities(words, prepared))
+        counts = self.classifier.counts(words, prepared)
+        ranked = self._topics(self.classifier.probabilities(words, counts=counts))
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if emergency >= self.settings.danger and not self.danger.quiet(scanned):
             return self._alarm(EMERGENCY, language)
@@ -254,21 +258,24 @@ class TextMatcher:
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
                 return Match(node=target, confidence=1.0, language=language)
-        return self._decide(words, prepared, ranked, language)
+        return self._decide(words, prepared, counts, ranked, language)
 
-    def known_share(self, words: Sequence[str]) -> float:
-        """Share of the meaningful words of ``words`` known to the screens' training text."""
+    def known_share(
+        self, words: Sequence[str], memo: dict[str, dict[str, float]] | None = None
+    ) -> float:
+        """Share of the meaningful words of ``words`` known to the screens' training text
+        (``memo``: one message's fuzzy look-ups, shared with the second opinion)."""
         content = [w for w in words if w not in STOPWORDS and not w.isdigit()]
         if not content:
             return 1.0
-        known = sum(1 for w in content if w in self.vocabulary or self._stem_known(w))
+        known = sum(1 for w in content if w in self.vocabulary or self._stem_known(w, memo))
         return known / len(content)
 
-    def _stem_known(self, word: str) -> bool:
+    def _stem_known(self, word: str, memo: dict[str, dict[str, float]] | None = None) -> bool:
         """Known by its stem, or (typos) like a keyword word of some screen."""
         if any(s in self.vocabulary for s in stem(word, self.classifier._known).split()):
             return True
-        return self.fuzzy is not None and bool(self.fuzzy._similar(word))
+        return self.fuzzy is not None and bool(self.fuzzy._similar(word, memo))
 
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
@@ -307,12 +314,16 @@ class TextMatcher:
         self,
         words: Sequence[str],
         prepared: tuple[str, str],
+        counts: Counts,
         ranked: list[tuple[str, float]],
         language: str | None,
     ) -> Match:
         settings = self.settings
-        same = self.screens.config == self.classifier.config
-        scores = self.screens.probabilities(words, prepared if same else None)
+        if self._shared:
+            scores = self.screens.probabilities(words, counts=counts)
+        else:
+            same = self.screens.config == self.classifier.config
+            scores = self.screens.probabilities(words, prepared if same else None)
         topics = [(t, p) for t, p in ranked if t not in (OFF_TOPIC, EMERGENCY)]
         off = dict(ranked).get(OFF_TOPIC, 0.0)
         if not topics:
@@ -320,7 +331,8 @@ class TextMatcher:
         best, confidence = topics[0]
         if off >= confidence or confidence < settings.candidate:
             return Match(node=None, confidence=confidence, language=language)
-        share = self.known_share(words)
+        memo: dict[str, dict[str, float]] = {}  # this message's fuzzy look-ups, then dropped
+        share = self.known_share(words, memo)
         if share == 0.0:  # not one word any screen uses ("xd", "k", "quien gano el partido")
             return Match(node=None, confidence=confidence, language=language)
         rival = topics[1][1] if len(topics) > 1 else 0.0
@@ -329,7 +341,7 @@ class TextMatcher:
             return Match(
                 node=self._best_node(scores, best), confidence=confidence, language=language
             )
-        if self.fuzzy is not None and share < 1.0 and not self.fuzzy.rank(words):
+        if self.fuzzy is not None and share < 1.0 and not self.fuzzy.rank(words, memo):
             # Unsure, and no keyword of any screen resembles a word here: say so (measured on
             # the dev set, this second opinion halves off-topic false matches).
             return Match(node=None, confidence=confidence, language=language)
