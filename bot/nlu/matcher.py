@@ -79,6 +79,9 @@ class Settings:
     """A topic with at least this probability is answered outright (when no rival is close)."""
     candidate: float = 0.2
     """A topic with at least this probability is offered as a button."""
+    rival: float = 0.12
+    """When the best topic is not answered outright, another topic with at least this
+    probability is offered beside it."""
     margin: float = 0.5
     """A rival topic with more than ``1 - margin`` of the best one's probability is close."""
     danger: float = 0.8
@@ -348,7 +351,8 @@ class TextMatcher:
         if all(w in STOPWORDS for w in words) or share < settings.known:
             # Only little words ("ok"), or words no screen uses: a sure model, or nothing.
             return Match(node=None, confidence=confidence, language=language)
-        offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
+        offered = [best] + [t for t, p in topics[1:] if p >= settings.rival]
+        offered = offered[: settings.max_candidates]
         choices = tuple(self._best_node(scores, t) for t in offered)
         if len(choices) == 1 and confidence >= settings.alone:
             return Match(node=choices[0], confidence=confidence, language=language)
