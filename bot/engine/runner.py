@@ -327,7 +327,7 @@ class _Turn:
         ``bot.engine.typed``), but danger still comes first: in the words after the answer ("no,
         pero me están siguiendo"), and in the whole message when the answer alone holds no
         danger ("no me dejan salir" is not the answer "no"). Words after the answer that ask
-        for a screen ("no, pero quiero saber del asilo") open that screen."""
+        for a screen ("no, pero quiero saber del asilo") open it, or offer the close ones."""
         shown = [b for b in node.buttons if matches(b.when, self.state.answers)]
         answered = typed_answer(shown, text)
         if answered is None:
@@ -342,14 +342,12 @@ class _Turn:
                 alarm = whole if alone is None else None
             if alarm is not None:
                 return self._show(alarm)
-            if (
-                rest is not None
-                and not rest.danger
-                and rest.node in self.flows.nodes
-                and rest.node not in _GENERAL
-                and rest.node != node.id
-            ):
-                return self._show(rest.node)
+            if rest is not None and not rest.danger:
+                if rest.node in self.flows.nodes and rest.node not in _GENERAL | {node.id}:
+                    return self._show(rest.node)
+                choices = [c for c in rest.candidates if c in self.flows.nodes]
+                if choices:
+                    return self.state, [self._did_you_mean(choices)]
         log.info("typed answer pressed a button")
         return self._button(button_payload(node, answered.button))
 

@@ -97,10 +97,23 @@ def test_danger_around_a_no_still_comes_first(content: Content, locale: str, tex
     assert _answer(content, "danger_check", locale, text) == "emergency"
 
 
-def test_a_question_after_the_no_opens_its_screen(content: Content) -> None:
-    found = _answer(content, "danger_check", "es", "no, pero quiero saber del asilo")
-    assert found is not None and content.services.matcher is not None
-    assert content.services.matcher.topics[found] == "asylum"  # type: ignore[attr-defined]
+def test_a_question_after_the_no_opens_its_screen_or_offers_it(content: Content) -> None:
+    """ "No, but I want to know about asylum": the asylum screen, or buttons with it."""
+    matcher = content.services.matcher
+    assert matcher is not None
+    topics = matcher.topics  # type: ignore[attr-defined]
+    for locale, text in (
+        ("es", "no, pero quiero saber del asilo"),
+        ("en", "no, but how do i apply for asylum"),
+    ):
+        state = ConversationState(node="danger_check", locale=locale)
+        new, replies = advance(
+            content.flows, state, Event.typed(text), content.localizer, content.services
+        )
+        assert new is not None
+        offered = [b.payload.removeprefix("g:") for r in replies for b in r.buttons]
+        shown = [new.node] if new.node != "danger_check" else offered
+        assert any(topics.get(n) == "asylum" for n in shown), (text, shown)
 
 
 def test_a_yes_typed_in_the_other_language_counts(content: Content) -> None:
