@@ -29,6 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
 from bot.nlu.classifier import ClassifierConfig, TextClassifier, stem, train_cached
@@ -170,6 +173,12 @@ class TextMatcher:
         self.nodes = set(nodes)
         self.settings = settings or Settings()
         self._screen_topics = [self.topics.get(label, label) for label in screens.labels]
+        by_topic: dict[str, list[int]] = defaultdict(list)
+        for i, (label, topic) in enumerate(zip(screens.labels, self._screen_topics, strict=True)):
+            if label in self.nodes:
+                by_topic[topic].append(i)
+        self._topic_screens = {t: np.asarray(v, dtype=np.int64) for t, v in by_topic.items()}
+        """Each topic's screens (indices into the screen model's labels), for ``_best_node``."""
         self._shared = screens.share_index(classifier)
         """Both models read the same features: a message is analysed once for both."""
         self.fuzzy: FuzzyMatcher | None = None
@@ -303,15 +312,13 @@ class TextMatcher:
         pairs = [(label, float(p)) for label, p in zip(self.classifier.labels, proba, strict=True)]
         return sorted(pairs, key=lambda item: -item[1])
 
-    def _best_node(self, scores: Iterable[float], topic: str) -> str:
-        """The most likely screen of ``topic`` by the screen model's ``scores``."""
-        best, best_p = topic, -1.0
-        for label, label_topic, p in zip(
-            self.screens.labels, self._screen_topics, scores, strict=True
-        ):
-            if label_topic == topic and p > best_p and label in self.nodes:
-                best, best_p = label, float(p)
-        return best
+    def _best_node(self, scores: NDArray[np.float64], topic: str) -> str:
+        """The most likely screen of ``topic`` by the screen model's ``scores`` (the first
+        one in label order on a tie)."""
+        indices = self._topic_screens.get(topic)
+        if indices is None:
+            return topic
+        return self.screens.labels[int(indices[int(np.argmax(scores[indices]))])]
 
     def _decide(
         self,
