@@ -126,6 +126,8 @@ class TextClassifier:
         self.labels = tuple(labels)
         self.config = config
         self._idf = idf
+        self._idf_all = np.concatenate(idf)
+        """Both parts' IDF weights joined, in the order of ``coef``'s rows."""
         self._coef = coef
         """Shape (features, labels): a message's few features pick rows."""
         self._intercept = intercept
@@ -269,7 +271,9 @@ class TextClassifier:
         ``counts`` (from ``counts`` of a model sharing this one's index) saves the analysis."""
         if counts is None:
             counts = self.counts(words, prepared)
-        values = decision(counts, self._idf, self._coef, self._intercept, self.config.word_weight)
+        values = decision(
+            counts, self._idf_all, self._coef, self._intercept, self.config.word_weight
+        )
         proba = 1.0 / (1.0 + np.exp(self._a * values + self._b))
         total = proba.sum()
         if total <= 0:
