@@ -8,10 +8,20 @@ real flows and the labelled set ``tests/data/nlu_eval.tsv``:
 * ``wratio``, ``token_set``, ``partial``: rapidfuzz ``process.extractOne`` of the whole
   message against every keyword with that scorer, the cut-off chosen on the dev rows. These
   are the obvious ways to use rapidfuzz, kept here so the choice of scorer stays measured.
-* ``KeywordMatcher``: what the helpline uses (danger words, small talk, word-by-word fuzzy
-  keyword evidence, language identification).
+* ``KeywordMatcher``: what the helpline uses (``TextMatcher``: danger detector, small talk,
+  the trained classifiers, the fuzzy second opinion, language identification).
 
-Timings are wall-clock and vary between machines: read the ratios, not the absolute numbers.
+Then the time of one message, in microseconds, all measured in this run:
+
+* ``TextMatcher.match``: everything the helpline does with a typed message;
+* ``models, fast path``: the two trained models (topics, screens) through ``bot.nlu.features``:
+  stemming, one analysis, two dot products;
+* ``models, scikit-learn``: the same two models asked the plain way (``transform`` of both
+  vectorizers, ``hstack``, ``predict_proba`` and ``decision_function``), the baseline the fast
+  path replaces (``tests/nlu/test_features.py`` checks both give the same numbers).
+
+Timings are wall-clock and vary between machines (the line "machine" says how busy this one
+was): read the ratios, not the absolute numbers.
 """
 
 from __future__ import annotations
@@ -23,17 +33,23 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process
+from scipy.sparse import hstack
 
 from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.nlu import KeywordMatcher
+from bot.nlu.classifier import TextClassifier, prepare
 from bot.nlu.evaluate import OFF_TOPIC, Row, read_rows
-from bot.nlu.normalize import normalize
+from bot.nlu.matcher import training_data
+from bot.nlu.normalize import normalize, tokens
+from bot.nlu.offtopic import load_offtopic
 from bot.nlu.topics import topic_map
 from bot.settings import REPO_ROOT
 
 LANGUAGES = ["es", "en"]
 ROUNDS = 5
+SAMPLE = 5
+"""The scikit-learn baseline is timed on every fifth message."""
 
 Predict = Callable[[str], str | None]
 
@@ -104,23 +120,60 @@ def speed(predict: Predict, texts: Sequence[str]) -> float:
     return ROUNDS * len(texts) / (time.perf_counter() - start)
 
 
+def per_message(work: Callable[[str], object], texts: Sequence[str]) -> float:
+    """Microseconds per message over ``ROUNDS`` passes (after one warm-up pass)."""
+    return 1e6 / speed(work, texts)
+
+
+def model_timings(flows: Flows, texts: Sequence[str]) -> tuple[float, float]:
+    """(fast path, scikit-learn) microseconds per message for the topic and screen models."""
+    flows_dir = REPO_ROOT / "flows"
+    train, labels = training_data(flows, load_offtopic(flows_dir))
+    topics = topic_map(flows)
+    classifier = TextClassifier.train(
+        train, [topics.get(label, label) for label in labels], keep_sklearn=True
+    )
+    screens = TextClassifier.train(train, labels, keep_sklearn=True, calibrated=False)
+    screens.share_index(classifier)
+    chars, words, model = classifier.sklearn  # type: ignore[misc]
+    s_chars, s_words, svm = screens.sklearn  # type: ignore[misc]
+
+    def fast(text: str) -> object:
+        found = tokens(text)
+        prepared = classifier.prepare(found)
+        counts = classifier.counts(found, prepared)
+        return classifier.probabilities(found, counts=counts), screens.probabilities(
+            found, counts=counts
+        )
+
+    def plain(text: str) -> object:
+        plain_text, stemmed = prepare(tokens(text), classifier.config, classifier._known)
+        matrix = hstack([chars.transform([plain_text]), words.transform([stemmed])]).tocsr()
+        screen_matrix = hstack(
+            [s_chars.transform([plain_text]), s_words.transform([stemmed])]
+        ).tocsr()
+        return model.predict_proba(matrix), svm.decision_function(screen_matrix)
+
+    # scikit-learn takes milliseconds a message: a sample of the messages keeps the run short.
+    return per_message(fast, texts), per_message(plain, texts[::SAMPLE])
+
+
 def main() -> None:
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     flows = load_flows(REPO_ROOT / "flows").flows
-    rows = read_rows(REPO_ROOT / "tests" / "data" / "nlu_eval.tsv")
-    dev = [r for r in rows if r.split == "dev"]
-    held = [r for r in rows if r.split == "held"]
-    texts = [r.text for r in rows]
+    dev = read_rows(REPO_ROOT / "tests" / "data" / "nlu_eval.tsv")
+    held = read_rows(REPO_ROOT / "tests" / "data" / "nlu_eval_held.tsv", "held")
+    texts = [r.text for r in dev + held]
     topics = topic_map(flows)
 
     gc.collect()
     tracemalloc.start()
     started = time.perf_counter()
-    matcher = KeywordMatcher.from_flows(flows, LANGUAGES)
+    matcher = KeywordMatcher.from_flows(flows, LANGUAGES, flows_dir=REPO_ROOT / "flows")
     built = time.perf_counter() - started
     heap = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    matcher.match("hola", "es")  # loads the language models
+    matcher.match("hola", "es")
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     contenders: list[tuple[str, Predict]] = [("exact", exact_baseline(flows))]
@@ -136,8 +189,11 @@ def main() -> None:
         contenders.append((f"{name}@{best}", rapidfuzz_baseline(flows, scorer, best)))
     contenders.append(("KeywordMatcher", matcher_predict(matcher)))
 
-    print(f"{len(flows.nodes)} nodes, {len(matcher.phrases)} keywords, {len(texts)} messages")
-    print(f"KeywordMatcher build: {built * 1000:.1f} ms, {heap / 1024:.0f} KiB of Python heap")
+    print(f"{len(flows.nodes)} nodes, {len(texts)} messages")
+    print(
+        f"KeywordMatcher build (training, or the in-memory cache): {built * 1000:.1f} ms, "
+        f"{heap / 1024:.0f} KiB of Python heap"
+    )
     print(
         f"process max RSS: {rss_start / 1024:.0f} MiB at start, "
         f"{rss_after / 1024:.0f} MiB with the matcher and language models loaded"
@@ -157,6 +213,20 @@ def main() -> None:
             f"{name:<16}{rate:>10.0f}{rate / baseline:>10.3f}{dev_top:>11.1%}{dev_fm:>8.1%}"
             f"{held_top:>12.1%}{held_fm:>9.1%}"
         )
+    print()
+    reference = per_message(lambda _text: sum(range(1000)), texts)
+    match_us = per_message(lambda text: matcher.match(text, "es"), texts)
+    fast_us, plain_us = model_timings(flows, texts)
+    print(
+        f"one message, µs, mean over {len(texts)} messages "
+        f"(machine: sum(range(1000)) takes {reference:.1f} µs now)"
+    )
+    print(f"  {'TextMatcher.match (all of it)':<36}{match_us:>8.0f}")
+    print(f"  {'models, fast path':<36}{fast_us:>8.0f}")
+    print(
+        f"  {'models, scikit-learn (baseline)':<36}{plain_us:>8.0f}   x{plain_us / fast_us:.1f}"
+        f"   (every {SAMPLE}th message)"
+    )
 
 
 if __name__ == "__main__":

@@ -98,6 +98,10 @@ class Button(_Content):
     set: dict[str, str] = Field(default_factory=dict)
     when: Condition | None = None
     id: str | None = None
+    typed: dict[str, list[str]] = Field(default_factory=dict)
+    """Typed answers that press this button, per language ("si", "sí estoy en peligro",
+    "yes"): most people on WhatsApp and Telegram type their answer to a question instead of
+    tapping. See ``bot.engine.typed``."""
 
     @property
     def key(self) -> str:

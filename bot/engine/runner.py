@@ -22,6 +22,7 @@ from bot.engine import ui
 from bot.engine.actions import ACTIONS, ActionContext, ActionResult
 from bot.engine.model import Button as ContentButton
 from bot.engine.model import Condition, Flows, Node
+from bot.engine.typed import typed_answer
 from bot.engine.types import (
     HISTORY_LIMIT,
     Button,
@@ -291,8 +292,14 @@ class _Turn:
     # -- free text ------------------------------------------------------------------------------
 
     def _free_text(self, text: str, first: bool = False) -> Outcome:
-        """Typed text: danger words first (even at a screen that reads typed input, even in a
-        very long message), then the screen's own input action, then the matcher's answer."""
+        """Typed text: a typed answer to the screen's question (its danger checked first), then
+        danger words (even at a screen that reads typed input, even in a very long message),
+        then the screen's own input action, then the matcher's answer."""
+        node = self.flows.get(self.state.node)
+        if node is not None and not first and len(text) <= MAX_TEXT:
+            answered = self._typed(node, text)
+            if answered is not None:
+                return answered
         found = self._match(text, self.state.locale or self.localizer.locales[0])
         offer = self._language_offer(found.language) if found is not None else None
         if found is not None and found.danger and EMERGENCY in self.flows.nodes:
@@ -316,6 +323,50 @@ class _Turn:
         if first:
             return _offering(self._show(self._first_node(), remember=False), offer)
         return _offering(self._not_understood(), offer)
+
+    def _typed(self, node: Node, text: str) -> Outcome | None:
+        """A typed answer ("si", "no, solo tengo miedo") presses the button it names (see
+        ``bot.engine.typed``), but danger still comes first: in the words after the answer ("no,
+        pero me están siguiendo"), and in the whole message when the answer alone holds no
+        danger ("no me dejan salir" is not the answer "no"). Words after the answer that ask
+        for a screen ("no, pero quiero saber del asilo") open it, or offer the close ones."""
+        shown = [b for b in node.buttons if matches(b.when, self.state.answers)]
+        answered = typed_answer(shown, text)
+        if answered is None:
+            return None
+        locale = self.state.locale or self.localizer.locales[0]
+        rest = self._match(" ".join(answered.rest), locale) if answered.rest else None
+        if answered.button.goto != EMERGENCY:
+            alarm = self._alarm_target(rest, node)
+            if alarm is None:
+                whole = self._alarm_target(self._match(text, locale), node)
+                alone = self._alarm_target(self._match(" ".join(answered.answer), locale), node)
+                alarm = whole if alone is None else None
+            if alarm is not None:
+                return self._show(alarm)
+            if rest is not None and not rest.danger:
+                if rest.node in self.flows.nodes and rest.node not in _GENERAL | {node.id}:
+                    return self._show(rest.node)
+                choices = [c for c in rest.candidates if c in self.flows.nodes]
+                if choices:
+                    return self.state, [self._did_you_mean(choices)]
+        log.info("typed answer pressed a button")
+        return self._button(button_payload(node, answered.button))
+
+    def _alarm_target(self, found: Match | None, node: Node) -> str | None:
+        """The screen a danger match leads to, unless that screen would only ask the question
+        just answered: fear ("no, solo tengo miedo") leads to «¿Está en peligro ahora mismo?»,
+        which is the screen shown, or one with the same buttons (the welcome asks it too)."""
+        if found is None or not found.danger or EMERGENCY not in self.flows.nodes:
+            return None
+        target = found.node if found.node in self.flows.nodes else EMERGENCY
+        if target == node.id:
+            return None
+        asks = self.flows.nodes[target]
+        same = bool(asks.buttons) and {b.goto for b in asks.buttons} == {
+            b.goto for b in node.buttons
+        }
+        return None if same else target
 
     def _not_understood(self) -> Outcome:
         """ "I did not understand", with a one-tap way to the emergency screen, then the current

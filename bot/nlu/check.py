@@ -216,6 +216,42 @@ def nlu_file_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
     return problems
 
 
+def typed_problems(flows: Flows) -> list[Problem]:
+    """Warnings about buttons' ``typed`` answers (``bot.engine.typed``): language codes, answers
+    with no letters, and the same answer on two buttons of one screen (then typing it presses
+    neither)."""
+    problems: list[Problem] = []
+    for node in flows.nodes.values():
+        owners: dict[str, str] = {}
+        for button in node.buttons:
+            for language, answers in button.typed.items():
+                if not _LANGUAGE_CODE.match(language):
+                    problems.append(
+                        _warning(node, f'typed: "{language}" is not a language code (use es, en)')
+                    )
+                for answer in answers:
+                    key = normalize(answer)
+                    if not key:
+                        problems.append(
+                            _warning(node, f'typed answer "{answer}" has no letters; remove it')
+                        )
+                        continue
+                    owner = owners.setdefault(key, button.key)
+                    if owner != button.key:
+                        problems.append(
+                            _warning(
+                                node,
+                                f'typed answer "{answer}" is on two buttons ({owner}, '
+                                f"{button.key}): typing it presses neither; keep it on one",
+                            )
+                        )
+    return problems
+
+
 def nlu_problems(flows_dir: Path, flows: Flows, languages: Sequence[str]) -> list[Problem]:
     """Everything ``python -m bot validate`` reports about free-text understanding."""
-    return [*example_problems(flows, languages), *nlu_file_problems(flows_dir, flows)]
+    return [
+        *example_problems(flows, languages),
+        *typed_problems(flows),
+        *nlu_file_problems(flows_dir, flows),
+    ]

@@ -7,16 +7,19 @@ every screen, plus off-topic chatter (``flows/nlu/offtopic.yaml``) as a class of
 * features: TF-IDF over character n-grams inside word boundaries (``char_wb``, 2-5 letters: they
   survive typos, missing accents and word endings) joined with TF-IDF over words and word pairs
   of the stemmed text (Snowball stemmers for Spanish and English, both applied: a message may mix
-  them, and a Spanish stem of an English word does no harm — measured on the dev set);
+  them, and a Spanish stem of an English word does no harm — measured on the dev set). The
+  stemmers are PyStemmer's (Snowball compiled to C): the same stems as the pure-Python
+  ``snowballstemmer`` on every word of the content and eval sets, at about 0.4 µs a word instead
+  of 80, which matters because every word the model never saw is stemmed per message;
 * a linear support vector machine (``LinearSVC``) with Platt-calibrated probabilities
   (``CalibratedClassifierCV(method="sigmoid", ensemble=False)``: one model, one sigmoid per class
   fitted on cross-validated decisions), so a probability of 0.8 means about 80% right.
 
 scikit-learn's ``transform``/``predict_proba`` take a few hundred microseconds for one message
 (input validation, sparse matrix set-up). ``TextClassifier`` keeps what it needs from the fitted
-objects — the analyzers, vocabularies, IDF weights, coefficients and the calibrators' two numbers
-per class — and computes the same probabilities directly (``tests/nlu/test_classifier.py`` checks
-they equal ``predict_proba``), in tens of microseconds.
+objects — the vocabularies, IDF weights, coefficients and the calibrators' two numbers per class
+— and computes the same probabilities directly (``bot.nlu.features``;
+``tests/nlu/test_features.py`` checks they equal ``predict_proba``), in tens of microseconds.
 
 Training takes seconds; ``train_cached`` keeps the last few models by a hash of their training
 data, in memory and in a cache folder (``DATA_DIR/nlu-cache``, plain arrays, no pickle), so a
@@ -29,12 +32,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.nlu.features import Counts, FeatureIndex, decision
 from bot.nlu.normalize import tokens
 
 __all__ = ["ClassifierConfig", "TextClassifier", "is_cached", "prepare", "stem", "train_cached"]
@@ -68,10 +71,10 @@ class ClassifierConfig:
 
 @lru_cache(maxsize=1)
 def _stemmers() -> tuple[Callable[[str], str], Callable[[str], str]]:
-    import snowballstemmer
+    import Stemmer
 
-    spanish = snowballstemmer.stemmer("spanish")
-    english = snowballstemmer.stemmer("english")
+    spanish = Stemmer.Stemmer("spanish")
+    english = Stemmer.Stemmer("english")
     return spanish.stemWord, english.stemWord
 
 
@@ -106,45 +109,6 @@ def prepare(
     return plain, plain
 
 
-def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams inside word boundaries, exactly as scikit-learn's ``char_wb``
-    analyzer makes them (each word padded with one space on each side)."""
-    grams: list[str] = []
-    for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[offset : offset + n])
-            while offset + n < size:
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:  # the word is shorter than n: longer n-grams would repeat it
-                break
-    return grams
-
-
-def word_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Word n-grams of whitespace-separated tokens, as scikit-learn's ``word`` analyzer with
-    ``token_pattern=r"\\S+"`` makes them."""
-    tokens_ = text.split()
-    grams = list(tokens_) if low == 1 else []
-    for n in range(max(low, 2), min(high, len(tokens_)) + 1):
-        grams.extend(" ".join(tokens_[i : i + n]) for i in range(len(tokens_) - n + 1))
-    return grams
-
-
-def _analyzers(
-    config: ClassifierConfig,
-) -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:
-    low_c, high_c = config.char_ngrams
-    low_w, high_w = config.word_ngrams
-    return (
-        lambda text: char_wb_ngrams(text, low_c, high_c),
-        lambda text: word_ngrams(text, low_w, high_w),
-    )
-
-
 class TextClassifier:
     """Calibrated probabilities over labels (screen ids, and ``-`` for off-topic)."""
 
@@ -152,28 +116,53 @@ class TextClassifier:
         self,
         labels: Sequence[str],
         config: ClassifierConfig,
-        analyzers: tuple[Callable[[str], list[str]], Callable[[str], list[str]]],
         vocabularies: tuple[dict[str, int], dict[str, int]],
         idf: tuple[NDArray[np.float64], NDArray[np.float64]],
         coef: NDArray[np.float32],
         intercept: NDArray[np.float64],
         sigmoid: NDArray[np.float64],
+        known: dict[str, str] | None = None,
     ) -> None:
         self.labels = tuple(labels)
         self.config = config
-        self._analyzers = analyzers
-        self._vocabularies = vocabularies
         self._idf = idf
-        self._offset = len(vocabularies[0])
+        self._idf_all = np.concatenate(idf)
+        """Both parts' IDF weights joined, in the order of ``coef``'s rows."""
         self._coef = coef
         """Shape (features, labels): a message's few features pick rows."""
         self._intercept = intercept
         self._a = sigmoid[0]
         self._b = sigmoid[1]
-        self._known: dict[str, str] = {}
-        """Stems of the training words."""
+        self._known: dict[str, str] = known or {}
+        """Stems of the training words (longer than three letters)."""
+        self.index = FeatureIndex(
+            vocabularies,
+            config.char_ngrams,
+            config.word_ngrams,
+            _training_words(self._known, vocabularies[0]),
+        )
+        """Turns a prepared message into feature counts; shared with a model of the same
+        vocabulary (``share_index``)."""
         self.sklearn: object | None = None
         """The fitted scikit-learn objects (vectorizers, calibrated model), for tests."""
+
+    @property
+    def _vocabularies(self) -> tuple[dict[str, int], dict[str, int]]:
+        chars, words = self.index.vocabularies
+        return dict(chars), dict(words)
+
+    def share_index(self, other: TextClassifier) -> bool:
+        """Use ``other``'s feature index when both models have the same vocabularies (then a
+        message's counts, ``counts``, serve both); whether they had."""
+        if self.index is other.index:
+            return True
+        if (self.config.char_ngrams, self.config.word_ngrams) != (
+            other.config.char_ngrams,
+            other.config.word_ngrams,
+        ) or self.index.vocabularies != other.index.vocabularies:
+            return False
+        self.index = other.index
+        return True
 
     # -- training -------------------------------------------------------------------------------
 
@@ -249,14 +238,13 @@ class TextClassifier:
         classifier = cls(
             classes,
             config,
-            _analyzers(config),
             (dict(chars.vocabulary_), dict(words.vocabulary_)),
             (chars.idf_, words.idf_),
             coef,
             intercept,
             sigmoid,
+            known,
         )
-        classifier._known = known
         if keep_sklearn:
             classifier.sklearn = (chars, words, model)
         return classifier
@@ -267,36 +255,26 @@ class TextClassifier:
         """The two texts the features are read from (stemming done once per message)."""
         return prepare(words, self.config, self._known)
 
+    def counts(self, words: Sequence[str], prepared: tuple[str, str] | None = None) -> Counts:
+        """The features present in a message (see ``bot.nlu.features``)."""
+        char_text, word_text = prepared or prepare(words, self.config, self._known)
+        return self.index.counts(char_text, word_text)
+
     def probabilities(
-        self, words: Sequence[str], prepared: tuple[str, str] | None = None
+        self,
+        words: Sequence[str],
+        prepared: tuple[str, str] | None = None,
+        counts: Counts | None = None,
     ) -> NDArray[np.float64]:
         """Calibrated probability of each label (in ``labels`` order) for normalised words;
-        ``prepared`` (from ``prepare``, with the same configuration) saves stemming again."""
-        char_text, word_text = prepared or prepare(words, self.config, self._known)
-        rows: list[int] = []
-        values: list[float] = []
-        for part, text in enumerate((char_text, word_text)):
-            counts: dict[int, int] = {}
-            vocabulary = self._vocabularies[part]
-            for feature in self._analyzers[part](text):
-                index = vocabulary.get(feature)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            idf = self._idf[part]
-            weights = [(1.0 + math.log(n)) * idf[i] for i, n in counts.items()]
-            norm = math.sqrt(sum(w * w for w in weights))
-            scale = (1.0 if part == 0 else self.config.word_weight) / norm
-            offset = 0 if part == 0 else self._offset
-            rows.extend(i + offset for i in counts)
-            values.extend(w * scale for w in weights)
-        if rows:
-            decision = np.asarray(values, dtype=np.float32) @ self._coef[rows]
-            decision = decision.astype(np.float64) + self._intercept
-        else:
-            decision = self._intercept.copy()
-        proba = 1.0 / (1.0 + np.exp(self._a * decision + self._b))
+        ``prepared`` (from ``prepare``, with the same configuration) saves stemming again, and
+        ``counts`` (from ``counts`` of a model sharing this one's index) saves the analysis."""
+        if counts is None:
+            counts = self.counts(words, prepared)
+        values = decision(
+            counts, self._idf_all, self._coef, self._intercept, self.config.word_weight
+        )
+        proba = 1.0 / (1.0 + np.exp(self._a * values + self._b))
         total = proba.sum()
         if total <= 0:
             return np.full(len(self.labels), 1.0 / len(self.labels))
@@ -307,6 +285,13 @@ class TextClassifier:
         proba = self.probabilities(words)
         order = np.argsort(-proba)
         return [(self.labels[i], float(proba[i])) for i in order]
+
+
+def _training_words(known: Mapping[str, str], chars: Mapping[str, int]) -> set[str]:
+    """Every training word: the longer ones are ``known``'s keys; a word of three letters or
+    fewer is whole in the character vocabulary as an n-gram padded with spaces (" de ")."""
+    short = {g[1:-1] for g in chars if len(g) > 2 and g[0] == " " and g[-1] == " "}
+    return set(known) | {w for w in short if w and " " not in w}
 
 
 def _at_least(
@@ -426,18 +411,16 @@ def _load(path: Path, config: ClassifierConfig) -> TextClassifier | None:
     except (OSError, ValueError, KeyError):
         log.warning("ignoring an unreadable classifier cache file")
         return None
-    classifier = TextClassifier(
+    return TextClassifier(
         meta["labels"],
         config,
-        _analyzers(config),
         (meta["vocabularies"][0], meta["vocabularies"][1]),
         (arrays["idf_chars"], arrays["idf_words"]),
         arrays["coef"],
         arrays["intercept"],
         arrays["sigmoid"],
+        meta["known"],
     )
-    classifier._known = meta["known"]
-    return classifier
 
 
 def words_of(text: str) -> list[str]:

@@ -288,7 +288,11 @@ class _PhraseSet:
                 if index >= len(lookups):
                     return False
                 exact, prefixes = lookups[index]
-                if slot.wildcard or exact & slot.words or prefixes & set(slot.prefixes):
+                if (
+                    slot.wildcard
+                    or (exact and not exact.isdisjoint(slot.words))
+                    or (prefixes and not prefixes.isdisjoint(slot.prefixes))
+                ):  # isdisjoint builds no set: this runs for every candidate start
                     position = index
                     break
             else:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from bot.engine.model import Flows
 from bot.engine.types import Match
 from bot.nlu.danger import DangerDetector
-from bot.nlu.fuzzy import best_matches, find_phrase
+from bot.nlu.fuzzy import WordIndex, best_matches, find_phrase
 from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
 from bot.nlu.smalltalk import SmallTalk
@@ -146,6 +146,7 @@ class FuzzyMatcher:
         for code, words in (("es", _SMALLTALK_ES), ("en", _SMALLTALK_EN)):
             vocabulary_by_language[code].update(words)
         self.vocabulary: tuple[str, ...] = tuple(sorted(self._by_word))
+        self._index = WordIndex(self.vocabulary)
         whole: dict[str, list[str]] = defaultdict(list)
         for phrase in self.phrases:
             if all(w in STOPWORDS for w in phrase.words) and phrase.node not in whole[phrase.text]:
@@ -224,13 +225,16 @@ class FuzzyMatcher:
 
     # -- scoring --------------------------------------------------------------------------------
 
-    def rank(self, words: Sequence[str]) -> list[tuple[str, float, int]]:
+    def rank(
+        self, words: Sequence[str], memo: dict[str, dict[str, float]] | None = None
+    ) -> list[tuple[str, float, int]]:
         """Nodes with their score (confidence before capping at 1) and longest matched keyword
-        in letters, best first."""
+        in letters, best first. ``memo`` (one message's, see ``_similar``) saves looking the
+        same word up twice."""
         meaningful = [i for i, w in enumerate(words) if w not in STOPWORDS]
         if not meaningful:
             return []
-        similar = {i: self._similar(words[i]) for i in meaningful}
+        similar = {i: self._similar(words[i], memo) for i in meaningful}
         weights: dict[int, float] = {}
         candidates: set[int] = set()
         for i, found in similar.items():
@@ -260,19 +264,27 @@ class FuzzyMatcher:
         ranked.sort(key=lambda item: (-item[1], -item[2], item[0] not in roots, item[0]))
         return ranked
 
-    def _similar(self, word: str) -> dict[str, float]:
+    def _similar(
+        self, word: str, memo: dict[str, dict[str, float]] | None = None
+    ) -> dict[str, float]:
         """Keyword words like ``word``, with similarity 0-1.
 
         Only words that are themselves keyword words are remembered between messages (most
         words people type about a topic are); any other word is looked up each time and then
-        forgotten, so no fragment of what someone wrote outlives their message.
+        forgotten, so no fragment of what someone wrote outlives their message. ``memo`` is a
+        dictionary the caller keeps for one message only (and then drops), so that a word
+        looked up for two purposes in the same message is looked up once.
         """
         known = self._known.get(word)
         if known is not None:
             return known
-        found = {choice: score / 100.0 for choice, score in best_matches(word, self.vocabulary)}
+        if memo is not None and word in memo:
+            return memo[word]
+        found = {choice: score / 100.0 for choice, score in best_matches(word, self._index)}
         if word in self._by_word:
             self._known[word] = found
+        elif memo is not None:
+            memo[word] = found
         return found
 
     def _score_phrase(

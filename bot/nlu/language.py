@@ -65,6 +65,20 @@ class NgramGuesser:
             a, b = self._log[first], self._log[second]
             ua, ub = self._unseen[first], self._unseen[second]
             self._difference = {g: a.get(g, ua) - b.get(g, ub) for g in vocabulary}
+        self._words: dict[str, tuple[float, int]] = {}
+        """For every training word: (sum of its n-grams' differences, their number), so that a
+        message's known words cost one look-up each (others are cut into n-grams per message
+        and forgotten)."""
+        if self._pair is not None:
+            for items in texts.values():
+                for word in tokens(" ".join(items), expand=False):
+                    if word not in self._words:
+                        self._words[word] = self._word_sum(word)
+
+    def _word_sum(self, word: str) -> tuple[float, int]:
+        grams = _grams([word])
+        get = self._difference.get
+        return sum(get(g, 0.0) for g in grams), len(grams)
 
     def scores(self, words: Sequence[str]) -> dict[str, float]:
         """Mean log-probability per n-gram for each language."""
@@ -82,10 +96,14 @@ class NgramGuesser:
         letters = sum(len(w) for w in words if not w.isdigit())
         if len(self._log) < 2 or letters < MIN_LETTERS:
             return None
-        if self._pair is not None:  # two languages: one table lookup per n-gram
-            grams = _grams(words)
-            get = self._difference.get
-            mean = sum(get(g, 0.0) for g in grams) / len(grams)
+        if self._pair is not None:  # two languages: one table lookup per word or n-gram
+            total, count = 0.0, 0
+            for word in words:
+                found = self._words.get(word)
+                part, n = found if found is not None else self._word_sum(word)
+                total += part
+                count += n
+            mean = total / count
             if abs(mean) < self.margin:
                 return None
             return self._pair[0] if mean > 0 else self._pair[1]

@@ -29,10 +29,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
 from bot.nlu.classifier import ClassifierConfig, TextClassifier, is_cached, stem, train_cached
 from bot.nlu.danger import EMERGENCY, DangerDetector
+from bot.nlu.features import Counts
 from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import tokens
@@ -79,6 +83,9 @@ class Settings:
     """A topic with at least this probability is answered outright (when no rival is close)."""
     candidate: float = 0.2
     """A topic with at least this probability is offered as a button."""
+    rival: float = 0.12
+    """When the best topic is not answered outright, another topic with at least this
+    probability is offered beside it."""
     margin: float = 0.5
     """A rival topic with more than ``1 - margin`` of the best one's probability is close."""
     danger: float = 0.8
@@ -195,6 +202,14 @@ class TextMatcher:
         self.nodes = set(nodes)
         self.settings = settings or Settings()
         self._screen_topics = [self.topics.get(label, label) for label in screens.labels]
+        by_topic: dict[str, list[int]] = defaultdict(list)
+        for i, (label, topic) in enumerate(zip(screens.labels, self._screen_topics, strict=True)):
+            if label in self.nodes:
+                by_topic[topic].append(i)
+        self._topic_screens = {t: np.asarray(v, dtype=np.int64) for t, v in by_topic.items()}
+        """Each topic's screens (indices into the screen model's labels), for ``_best_node``."""
+        self._shared = screens.share_index(classifier)
+        """Both models read the same features: a message is analysed once for both."""
         self.fuzzy: FuzzyMatcher | None = None
         """The fuzzy keyword matcher, asked only when the classifier is unsure."""
         self.vocabulary: set[str] = set()
@@ -264,7 +279,8 @@ class TextMatcher:
         if hit is not None and not hit.alone:
             return self._alarm(hit.goto, language)
         prepared = self.classifier.prepare(words)
-        ranked = self._topics(self.classifier.probabilities(words, prepared))
+        counts = self.classifier.counts(words, prepared)
+        ranked = self._topics(self.classifier.probabilities(words, counts=counts))
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if emergency >= self.settings.danger and not self.danger.quiet(scanned):
             return self._alarm(EMERGENCY, language)
@@ -275,21 +291,24 @@ class TextMatcher:
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
                 return Match(node=target, confidence=1.0, language=language)
-        return self._decide(words, prepared, ranked, language)
+        return self._decide(words, prepared, counts, ranked, language)
 
-    def known_share(self, words: Sequence[str]) -> float:
-        """Share of the meaningful words of ``words`` known to the screens' training text."""
+    def known_share(
+        self, words: Sequence[str], memo: dict[str, dict[str, float]] | None = None
+    ) -> float:
+        """Share of the meaningful words of ``words`` known to the screens' training text
+        (``memo``: one message's fuzzy look-ups, shared with the second opinion)."""
         content = [w for w in words if w not in STOPWORDS and not w.isdigit()]
         if not content:
             return 1.0
-        known = sum(1 for w in content if w in self.vocabulary or self._stem_known(w))
+        known = sum(1 for w in content if w in self.vocabulary or self._stem_known(w, memo))
         return known / len(content)
 
-    def _stem_known(self, word: str) -> bool:
+    def _stem_known(self, word: str, memo: dict[str, dict[str, float]] | None = None) -> bool:
         """Known by its stem, or (typos) like a keyword word of some screen."""
         if any(s in self.vocabulary for s in stem(word, self.classifier._known).split()):
             return True
-        return self.fuzzy is not None and bool(self.fuzzy._similar(word))
+        return self.fuzzy is not None and bool(self.fuzzy._similar(word, memo))
 
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
@@ -314,26 +333,28 @@ class TextMatcher:
         pairs = [(label, float(p)) for label, p in zip(self.classifier.labels, proba, strict=True)]
         return sorted(pairs, key=lambda item: -item[1])
 
-    def _best_node(self, scores: Iterable[float], topic: str) -> str:
-        """The most likely screen of ``topic`` by the screen model's ``scores``."""
-        best, best_p = topic, -1.0
-        for label, label_topic, p in zip(
-            self.screens.labels, self._screen_topics, scores, strict=True
-        ):
-            if label_topic == topic and p > best_p and label in self.nodes:
-                best, best_p = label, float(p)
-        return best
+    def _best_node(self, scores: NDArray[np.float64], topic: str) -> str:
+        """The most likely screen of ``topic`` by the screen model's ``scores`` (the first
+        one in label order on a tie)."""
+        indices = self._topic_screens.get(topic)
+        if indices is None:
+            return topic
+        return self.screens.labels[int(indices[int(np.argmax(scores[indices]))])]
 
     def _decide(
         self,
         words: Sequence[str],
         prepared: tuple[str, str],
+        counts: Counts,
         ranked: list[tuple[str, float]],
         language: str | None,
     ) -> Match:
         settings = self.settings
-        same = self.screens.config == self.classifier.config
-        scores = self.screens.probabilities(words, prepared if same else None)
+        if self._shared:
+            scores = self.screens.probabilities(words, counts=counts)
+        else:
+            same = self.screens.config == self.classifier.config
+            scores = self.screens.probabilities(words, prepared if same else None)
         topics = [(t, p) for t, p in ranked if t not in (OFF_TOPIC, EMERGENCY)]
         off = dict(ranked).get(OFF_TOPIC, 0.0)
         if not topics:
@@ -341,7 +362,8 @@ class TextMatcher:
         best, confidence = topics[0]
         if off >= confidence or confidence < settings.candidate:
             return Match(node=None, confidence=confidence, language=language)
-        share = self.known_share(words)
+        memo: dict[str, dict[str, float]] = {}  # this message's fuzzy look-ups, then dropped
+        share = self.known_share(words, memo)
         if share == 0.0:  # not one word any screen uses ("xd", "k", "quien gano el partido")
             return Match(node=None, confidence=confidence, language=language)
         rival = topics[1][1] if len(topics) > 1 else 0.0
@@ -350,14 +372,15 @@ class TextMatcher:
             return Match(
                 node=self._best_node(scores, best), confidence=confidence, language=language
             )
-        if self.fuzzy is not None and share < 1.0 and not self.fuzzy.rank(words):
+        if self.fuzzy is not None and share < 1.0 and not self.fuzzy.rank(words, memo):
             # Unsure, and no keyword of any screen resembles a word here: say so (measured on
             # the dev set, this second opinion halves off-topic false matches).
             return Match(node=None, confidence=confidence, language=language)
         if all(w in STOPWORDS for w in words) or share < settings.known:
             # Only little words ("ok"), or words no screen uses: a sure model, or nothing.
             return Match(node=None, confidence=confidence, language=language)
-        offered = [t for t, p in topics if p >= settings.candidate][: settings.max_candidates]
+        offered = [best] + [t for t, p in topics[1:] if p >= settings.rival]
+        offered = offered[: settings.max_candidates]
         choices = tuple(self._best_node(scores, t) for t in offered)
         if len(choices) == 1 and confidence >= settings.alone:
             return Match(node=choices[0], confidence=confidence, language=language)

@@ -102,9 +102,14 @@ class SmallTalk:
         # Longest first so that "necesito ayuda" claims its words before "necesito" could.
         self._phrases = sorted(phrases, key=lambda item: -len(item[1]))
         self.vocabulary: set[str] = {w for _, words in phrases for w in words}
+        self._sorted_vocabulary = sorted(self.vocabulary)
 
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
         """``help`` or ``main`` when ``words`` are small talk and nothing else, else ``None``."""
+        if any(self._stays(w) for w in words):
+            # A word that is not filler and like no small-talk word can never be taken away
+            # by a phrase, so the answer is None; saying so first skips every phrase search.
+            return None
         rest = list(words)
         found: set[Kind] = set()
         for kind, phrase in self._phrases:
@@ -116,6 +121,12 @@ class SmallTalk:
         if any(w not in STOPWORDS and w not in _FILLER for w in rest):
             return None
         return "help" if "help" in found else "main"
+
+    def _stays(self, word: str) -> bool:
+        """Whether ``word`` would be left over whatever phrases are found."""
+        if word in STOPWORDS or word in _FILLER or word in self.vocabulary:
+            return False
+        return not any(similarity(word, v) for v in self._sorted_vocabulary)
 
 
 def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:

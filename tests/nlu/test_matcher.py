@@ -7,14 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.sparse import hstack
 
 from bot.content import ContentHolder
 from bot.engine.model import Button, Flows, Node
-from bot.nlu.classifier import TextClassifier, prepare
-from bot.nlu.matcher import TextMatcher, training_data
+from bot.nlu.matcher import TextMatcher
 from bot.nlu.normalize import tokens
-from bot.nlu.offtopic import load_offtopic
 from bot.nlu.topics import topic_map
 from bot.settings import REPO_ROOT
 
@@ -72,22 +69,6 @@ def test_a_close_call_offers_screens_of_different_topics(matcher: TextMatcher) -
 
 def test_a_question_after_a_greeting_wins(matcher: TextMatcher) -> None:
     assert matcher.match("hola buenas, necesito un abogado gratis", "es").node == "legal_aid"
-
-
-def test_fast_probabilities_equal_scikit_learn() -> None:
-    """The direct computation gives what ``predict_proba`` gives, for the real content."""
-    flows_dir = REPO_ROOT / "flows"
-    from bot.engine.loader import load_flows
-
-    texts, labels = training_data(load_flows(flows_dir).flows, load_offtopic(flows_dir))
-    classifier = TextClassifier.train(texts, labels, keep_sklearn=True)
-    assert classifier.sklearn is not None
-    chars, words, model = classifier.sklearn  # type: ignore[misc]
-    for text in ["necesito un abogado", "me negaron el asilo que hago", "zzz", "court date"]:
-        plain, stemmed = prepare(tokens(text), classifier.config, classifier._known)
-        matrix = hstack([chars.transform([plain]), words.transform([stemmed])]).tocsr()
-        expected = model.predict_proba(matrix)[0]
-        assert np.allclose(classifier.probabilities(tokens(text)), expected, atol=1e-5)
 
 
 def _tiny() -> Flows:
