@@ -344,7 +344,10 @@ def train_cached(
         found = _CACHE.get(key)
         if found is not None:
             _CACHE.move_to_end(key)
-            return found
+    if found is not None:
+        if cache_dir is not None and not (cache_dir / f"{key}.npz").is_file():
+            _save(found, cache_dir, key)  # this folder's next start loads it too
+        return found
     classifier = _load(cache_dir / f"{key}.npz", config) if cache_dir is not None else None
     if classifier is None:
         classifier = TextClassifier.train(texts, labels, config, calibrated=calibrated)
