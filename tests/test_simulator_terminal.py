@@ -3,6 +3,7 @@ text wrapped at word boundaries to the terminal's width, and readline's line edi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -67,10 +68,24 @@ class Terminal:
         os.write(self.master, keys.encode("utf-8"))
 
     def close(self) -> int:
-        """Press Ctrl-D at a fresh prompt and return the exit status."""
+        """Press Ctrl-D at a fresh prompt and return the exit status.
+
+        A key pressed while readline is still switching the terminal to its own mode can be
+        discarded with the pending input (seen on a busy machine), so Ctrl-D is pressed again
+        every two seconds until the program ends, as a person would."""
         try:
-            self.type("\x04")
-            self.wait_until(lambda: self.process.poll() is not None)
+            pressed = [0.0]
+
+            def ended() -> bool:
+                if self.process.poll() is not None:
+                    return True
+                if time.monotonic() - pressed[0] >= 2:
+                    with contextlib.suppress(OSError):  # the program closed its side
+                        self.type("\x04")
+                    pressed[0] = time.monotonic()
+                return False
+
+            self.wait_until(ended)
         finally:
             if self.process.poll() is None:
                 self.process.kill()
