@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.engine.loader import Problem
@@ -40,6 +40,20 @@ def _warning(node: Node, message: str) -> Problem:
     origin = node.origin
     file, line = (origin.file, origin.line) if origin else ("", 0)
     return Problem(file, line, node.id, message, severity="warning")
+
+
+def _shared_by_topics(
+    owners: dict[str, dict[str, Node]], say: Callable[[str, str], str]
+) -> list[Problem]:
+    """One warning for each text that screens of two or more topics share, on the first of
+    those screens by id; ``say(text, other_screen_ids)`` words it."""
+    found = []
+    for text, by_topic in owners.items():
+        if len(by_topic) < 2:
+            continue
+        nodes = sorted(by_topic.values(), key=lambda n: n.id)
+        found.append(_warning(nodes[0], say(text, ", ".join(n.id for n in nodes[1:]))))
+    return found
 
 
 def keyword_problems(flows: Flows) -> list[Problem]:
@@ -70,18 +84,13 @@ def keyword_problems(flows: Flows) -> list[Problem]:
                     )
                 topic = topics.get(node.id, node.id)
                 owners[" ".join(words)].setdefault(topic, node)
-    for keyword, by_topic in owners.items():
-        if len(by_topic) < 2:
-            continue
-        nodes = sorted(by_topic.values(), key=lambda n: n.id)
-        others = ", ".join(n.id for n in nodes[1:])
-        problems.append(
-            _warning(
-                nodes[0],
-                f'keyword "{keyword}" is also a keyword of {others} (another topic): people '
-                "who type it will be asked which one they mean",
-            )
-        )
+    problems += _shared_by_topics(
+        owners,
+        lambda keyword, others: (
+            f'keyword "{keyword}" is also a keyword of {others} (another topic): people '
+            "who type it will be asked which one they mean"
+        ),
+    )
     return sorted(problems)
 
 
@@ -152,18 +161,13 @@ def example_problems(flows: Flows, languages: Sequence[str] = ("es", "en")) -> l
                             f"at least {MIN_EXAMPLES} messages as people write them",
                         )
                     )
-    for key, by_topic in owners.items():
-        if len(by_topic) < 2:
-            continue
-        nodes = sorted(by_topic.values(), key=lambda n: n.id)
-        others = ", ".join(n.id for n in nodes[1:])
-        problems.append(
-            _warning(
-                nodes[0],
-                f'example "{key}" is also an example of {others} (another topic): the matcher '
-                "cannot learn which one it means; keep it on one screen",
-            )
-        )
+    problems += _shared_by_topics(
+        owners,
+        lambda key, others: (
+            f'example "{key}" is also an example of {others} (another topic): the matcher '
+            "cannot learn which one it means; keep it on one screen"
+        ),
+    )
     return sorted(problems)
 
 
