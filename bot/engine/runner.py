@@ -34,6 +34,7 @@ from bot.engine.types import (
     Services,
     Translator,
 )
+from bot.text import fold_accents
 
 __all__ = [
     "EMERGENCY",
@@ -647,12 +648,21 @@ def _offering(outcome: Outcome, offer: Button | None) -> Outcome:
     return state, [*replies[:-1], Reply(last.text, (*last.buttons, offer))]
 
 
+_BARE_COMMANDS = frozenset({"borrar", "delete", "idioma", "language", "peligro", "danger"})
+"""Commands that also work typed alone without the slash ("Borrar", "delete."): on WhatsApp
+there are no slash commands, and a person told to write /borrar often writes just the word.
+Not "menu", "inicio" or "ayuda": alone, those are greetings or questions, and a first message
+like that gets the welcome (which asks about danger) rather than skipping it."""
+_BARE_PUNCTUATION = " \t\n.,;:!?¡¿\"'*"
+
+
 def _command_of(event: Event) -> str | None:
     if event.kind != "text":
         return None
     text = event.text.strip()
     if not text.startswith("/"):
-        return None
+        bare = fold_accents(text.strip(_BARE_PUNCTUATION)).lower()
+        return _COMMANDS[bare] if bare in _BARE_COMMANDS else None
     word = text[1:].split(maxsplit=1)[0] if len(text) > 1 else ""
     word = word.split("@", 1)[0].lower()
     return _COMMANDS.get(word, "unknown")

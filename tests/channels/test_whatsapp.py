@@ -117,6 +117,12 @@ CASES = [
         contains="borre este chat en WhatsApp",
     ),
     Case(
+        "Borrar typed alone, without the slash, erases too (no slash commands on WhatsApp)",
+        lambda: text("Borrar"),
+        before=SPANISH,
+        contains="Borré todo lo que esta línea de ayuda guardaba",
+    ),
+    Case(
         "danger comes first, even as the very first message",
         lambda: text("me quieren matar los del cartel"),
         contains="911",

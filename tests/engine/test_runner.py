@@ -145,6 +145,20 @@ def test_delete_returns_no_state(flows: Flows) -> None:
     assert state is None and replies[0].text.startswith("Done. I erased everything")
 
 
+@pytest.mark.parametrize("typed", ["borrar", "Borrar", "BORRAR.", " delete! ", "¡Borrar!"])
+def test_the_delete_word_alone_without_the_slash_erases_too(flows: Flows, typed: str) -> None:
+    """On WhatsApp there are no slash commands: "Borrar" typed alone must erase."""
+    state, replies = run(flows, [Event.typed("/menu", "en"), Event.typed(typed)])
+    assert state is None and replies[0].text.startswith("Done. I erased everything")
+
+
+@pytest.mark.parametrize("typed", ["como borrar", "borrar el chat", "delete this please"])
+def test_the_delete_word_inside_a_sentence_is_not_the_command(flows: Flows, typed: str) -> None:
+    state, replies = run(flows, [Event.typed("/menu", "en"), Event.typed(typed)])
+    assert state is not None
+    assert not replies[0].text.startswith("Done. I erased everything")
+
+
 @pytest.mark.parametrize(
     "payload",
     [
