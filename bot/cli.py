@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from bot.directory.cli import providers_app
 from bot.env_example import settings_app
+from bot.errors import ConfigurationError
 from bot.i18n.cli import i18n_app
-from bot.settings import get_settings
+from bot.settings import Settings, explain_settings_error, get_settings
 
 __all__ = ["app", "main"]
 
@@ -171,8 +173,21 @@ app.command("readability")(readability_command)
 
 
 def main() -> None:
-    """Entry point for ``python -m bot`` and the ``helpline`` script."""
-    app(prog_name="./helpline")
+    """Entry point for ``python -m bot`` and the ``helpline`` script.
+
+    Settings that cannot work end the command with their explanation and exit status 2, not
+    with a traceback: the person reading it is setting up a server, not debugging Python.
+    """
+    try:
+        app(prog_name="./helpline")
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        typer.echo(explain_settings_error(exc), err=True)
+        raise SystemExit(2) from None
+    except ConfigurationError as exc:
+        typer.echo(f"The helpline cannot start: {exc}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

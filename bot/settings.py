@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
@@ -24,6 +24,7 @@ __all__ = [
     "REPO_ROOT",
     "STRONG_SECRETS",
     "Settings",
+    "explain_settings_error",
     "get_settings",
     "load_or_create_secret",
     "refuse_weak_secret",
@@ -261,3 +262,19 @@ def _read_secret(path: Path) -> bytes:
 def get_settings() -> Settings:
     """The process's settings, read once."""
     return Settings()
+
+
+def explain_settings_error(exc: ValidationError) -> str:
+    """Settings that were refused, one line per variable, for the person starting the service.
+
+    Pydantic's own report is a traceback with internal field names and links; an operator needs
+    the variable to fix and what is wrong with it. The value itself is never shown: it may be a
+    secret.
+    """
+    lines = [f"The helpline cannot start: {exc.error_count()} setting(s) must be fixed first."]
+    for error in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in error["loc"]).upper() or "the settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"- {name}: {message}")
+    lines.append("Set them in the environment or in .env (see .env.example), then start again.")
+    return "\n".join(lines)

@@ -36,6 +36,7 @@ def serve(host: str | None = None, port: int | None = None, workers: int = 1) ->
     import uvicorn
 
     settings = get_settings()
+    settings.hmac_secret()  # a bad key file stops here, explained, not in every worker's lifespan
     configure_logging(settings.log_level)
     uvicorn.run(
         "bot.workers:app_factory",
