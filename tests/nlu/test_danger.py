@@ -29,6 +29,8 @@ CATEGORIES = {
         ("a car is watching my house", "en"),
         ("unos tipos vinieron preguntando por mi al trabajo", "es"),
         ("some men came asking about us at the store", "en"),
+        ("el hombre que me amenazo vive en la misma ciudad que yo", "es"),
+        ("the gang member who threatened me is here in the same city", "en"),
     ],
     "kidnapping": [
         ("levantaron a mi hermano", "es"),
@@ -98,6 +100,8 @@ NOT_DANGER = [
     "busco trabajo de limpieza",
     "el juez me encontro culpable, puedo apelar",
     "me encontre un abogado en houston",
+    "me agarraron en la frontera y me deportaron, puedo volver a pedir asilo",
+    "mi abogado esta aqui en la misma ciudad",
     "tengo que tomar mis pastillas para la presion, afecta mi caso",
     "mi caso no aparece en el sistema desde que me mude",
     "me dijeron que regresan los documentos en un mes",
