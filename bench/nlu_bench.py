@@ -18,7 +18,12 @@ Then the time of one message, in microseconds, all measured in this run:
   stemming, one analysis, two dot products;
 * ``models, scikit-learn``: the same two models asked the plain way (``transform`` of both
   vectorizers, ``hstack``, ``predict_proba`` and ``decision_function``), the baseline the fast
-  path replaces (``tests/nlu/test_features.py`` checks both give the same numbers).
+  path replaces (``tests/nlu/test_features.py`` checks both give the same numbers);
+* ``danger detector``: ``DangerDetector.find`` (words looked up once, each phrase reached
+  through its anchor word);
+* ``danger, every phrase in turn``: the same look-ups, then every phrase tried at every
+  position, the baseline the anchor index replaces (``tests/nlu/test_danger.py`` checks both
+  find the same phrases).
 
 Timings are wall-clock and vary between machines (the line "machine" says how busy this one
 was): read the ratios, not the absolute numbers.
@@ -39,6 +44,7 @@ from bot.engine.loader import load_flows
 from bot.engine.model import Flows
 from bot.nlu import KeywordMatcher
 from bot.nlu.classifier import TextClassifier, prepare
+from bot.nlu.danger import DangerDetector, _fits, _PhraseSet
 from bot.nlu.evaluate import OFF_TOPIC, Row, read_rows
 from bot.nlu.matcher import training_data
 from bot.nlu.normalize import normalize, tokens
@@ -158,6 +164,25 @@ def model_timings(flows: Flows, texts: Sequence[str]) -> tuple[float, float]:
     return per_message(fast, texts), per_message(plain, texts[::SAMPLE])
 
 
+def danger_timings(detector: DangerDetector, texts: Sequence[str]) -> tuple[float, float]:
+    """(detector, every phrase tried in turn) microseconds per message, on normalised words."""
+    words = [tokens(text) for text in texts]
+    phrases = detector._phrases.phrases
+
+    def every_phrase(found: Sequence[str]) -> object:
+        lookups = detector._lookups(found)
+        return [
+            phrase
+            for phrase in phrases
+            if any(
+                _fits(phrase.slots[0], lookup) and _PhraseSet._rest(phrase, lookups, p)
+                for p, lookup in enumerate(lookups)
+            )
+        ]
+
+    return per_message(detector.find, words), per_message(every_phrase, words)
+
+
 def main() -> None:
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     flows = load_flows(REPO_ROOT / "flows").flows
@@ -217,6 +242,7 @@ def main() -> None:
     reference = per_message(lambda _text: sum(range(1000)), texts)
     match_us = per_message(lambda text: matcher.match(text, "es"), texts)
     fast_us, plain_us = model_timings(flows, texts)
+    danger_us, naive_us = danger_timings(matcher.danger, texts)
     print(
         f"one message, µs, mean over {len(texts)} messages "
         f"(machine: sum(range(1000)) takes {reference:.1f} µs now)"
@@ -226,6 +252,11 @@ def main() -> None:
     print(
         f"  {'models, scikit-learn (baseline)':<36}{plain_us:>8.0f}   x{plain_us / fast_us:.1f}"
         f"   (every {SAMPLE}th message)"
+    )
+    print(f"  {'danger detector':<36}{danger_us:>8.0f}")
+    print(
+        f"  {'danger, phrases in turn (baseline)':<36}{naive_us:>8.0f}"
+        f"   x{naive_us / danger_us:.1f}"
     )
 
 

@@ -16,5 +16,7 @@ def fold_accents(text: str) -> str:
     into plain ones; then the combining marks are dropped. Case is kept: callers fold it as they
     need.
     """
+    if text.isascii():  # most typed messages: nothing to decompose, and no mark to drop
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

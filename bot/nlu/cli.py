@@ -3,7 +3,7 @@
 ``match`` reads one message a line from stdin and prints ``message<TAB>node<TAB>confidence``
 (``-`` when nothing matches; the emergency node for danger), and with ``--candidates`` a fourth
 column with the screens that would be offered as buttons, so anyone can run the matcher on their
-own messages. ``nlu-eval`` prints the figures for the dev and held-out files, the language
+own messages. ``nlu-eval`` prints the figures for the dev, held-out and fresh files, the language
 identification comparison, the training time and the time per message. Both read the configured
 flows and translations, exactly as the helpline does. Heavy imports wait until a command runs.
 """
@@ -19,11 +19,19 @@ import typer
 if TYPE_CHECKING:
     from bot.nlu.matcher import TextMatcher
 
-__all__ = ["DEFAULT_EVAL", "DEFAULT_HELD", "build_matcher", "match_command", "nlu_eval_command"]
+__all__ = [
+    "DEFAULT_EVAL",
+    "DEFAULT_FRESH",
+    "DEFAULT_HELD",
+    "build_matcher",
+    "match_command",
+    "nlu_eval_command",
+]
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 DEFAULT_EVAL = DATA / "nlu_eval.tsv"
 DEFAULT_HELD = DATA / "nlu_eval_held.tsv"
+DEFAULT_FRESH = DATA / "nlu_eval_fresh.tsv"
 
 
 def build_matcher() -> TextMatcher:
@@ -57,15 +65,30 @@ def nlu_eval_command(
     held_file: Annotated[
         Path, typer.Option("--held-file", help="The frozen held-out TSV.")
     ] = DEFAULT_HELD,
+    fresh_file: Annotated[
+        Path, typer.Option("--fresh-file", help="The frozen fresh TSV (a second, later held-out).")
+    ] = DEFAULT_FRESH,
     quiet: Annotated[bool, typer.Option(help="Only the figures, not every miss.")] = False,
     held: Annotated[
         bool, typer.Option(help="Also list the held-out misses (never while tuning).")
     ] = False,
+    fresh: Annotated[
+        bool, typer.Option(help="Also list the fresh part's misses (never while tuning).")
+    ] = False,
 ) -> None:
-    """Print dev and held-out figures: top-1, offered, danger, false alarms, confusions."""
+    """Print dev, held-out and fresh figures: top-1, offered, danger, false alarms, confusions."""
     from bot.nlu.report import full_report
 
-    typer.echo(full_report(file, held_file, show_misses=not quiet, show_held=held))
+    typer.echo(
+        full_report(
+            file,
+            held_file,
+            show_misses=not quiet,
+            show_held=held,
+            fresh=fresh_file,
+            show_fresh=fresh,
+        )
+    )
 
 
 def match_command(

@@ -200,6 +200,10 @@ def _starts_like(word: str, prefix: str) -> bool:
     return any(OSA.distance(word[:n], prefix) <= 1 for n in (size - 1, size, size + 1))
 
 
+Lookup = tuple[set[str], set[str]]
+"""What one message word matches: (phrase words, prefixes); see ``_WordIndex.lookup``."""
+
+
 class _WordIndex:
     """Which phrase words a message word matches: exactly, with one typo, or by prefix."""
 
@@ -220,7 +224,7 @@ class _WordIndex:
         for prefix in prefixes:
             self._prefixes[prefix[:2]].append(prefix)
 
-    def lookup(self, word: str) -> tuple[set[str], set[str]]:
+    def lookup(self, word: str) -> Lookup:
         """(phrase words, prefixes) that ``word`` matches."""
         found: set[str] = {word} if word in self.exact else set()
         if len(word) >= TYPO_MIN - 1 and not word.isdigit():
@@ -234,65 +238,78 @@ class _WordIndex:
         return found, prefixes
 
 
+def _fits(slot: _Slot, lookup: Lookup) -> bool:
+    """Whether a message word (its ``lookup``) fills ``slot``."""
+    exact, prefixes = lookup
+    return (
+        slot.wildcard
+        or (bool(exact) and not exact.isdisjoint(slot.words))
+        or (bool(prefixes) and not prefixes.isdisjoint(slot.prefixes))
+    )  # isdisjoint builds no set: this runs for every candidate start
+
+
+def _anchor(phrase: Phrase) -> _Slot:
+    """The slot a phrase is indexed by: the one whose shortest word is longest.
+
+    A phrase can only match a message holding a word of every slot, so indexing it by one slot
+    loses nothing; indexing by the rarest-looking slot ("matar", not "me") means most messages
+    reach no phrase at all, instead of the hundreds that start with "me", "they" or "i".
+    """
+    words = [s for s in phrase.slots if not s.wildcard]
+    return max(words, key=lambda s: min(len(w) for w in (*s.words, *s.prefixes)))
+
+
 class _PhraseSet:
-    """Phrases compiled together, found in a message by their first word."""
+    """Phrases compiled together, reached from a message's words through their anchor slot."""
 
     def __init__(self, phrases: Sequence[Phrase]) -> None:
         self.phrases = tuple(phrases)
-        self.index = _WordIndex(self.phrases)
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_prefix: dict[str, list[int]] = defaultdict(list)
-        self._wild_first: list[int] = []
         for i, phrase in enumerate(self.phrases):
-            first = phrase.slots[0]
-            if first.wildcard:
-                self._wild_first.append(i)
-            for word in first.words:
+            anchor = _anchor(phrase)
+            for word in anchor.words:
                 self._by_word[word].append(i)
-            for prefix in first.prefixes:
+            for prefix in anchor.prefixes:
                 self._by_prefix[prefix].append(i)
 
-    def first(self, words: Sequence[str]) -> Phrase | None:
-        """The first phrase (in file order) found in ``words``, or ``None``."""
-        found = self.found(words, stop_at_first=True)
+    def first(self, lookups: Sequence[Lookup]) -> Phrase | None:
+        """The first phrase (in file order) found in a message (its words' ``lookups``)."""
+        found = self.found(lookups, stop_at_first=True)
         return found[0] if found else None
 
-    def found(self, words: Sequence[str], stop_at_first: bool = False) -> list[Phrase]:
-        """Every phrase found in ``words``, in file order."""
-        lookups = [self.index.lookup(w) for w in words]
-        starts: dict[int, list[int]] = defaultdict(list)
-        for position, (exact, prefixes) in enumerate(lookups):
+    def found(self, lookups: Sequence[Lookup], stop_at_first: bool = False) -> list[Phrase]:
+        """Every phrase found in a message (its words' ``lookups``), in file order."""
+        reached: set[int] = set()
+        for exact, prefixes in lookups:
             for word in exact:
-                for i in self._by_word.get(word, ()):
-                    starts[i].append(position)
+                reached.update(self._by_word.get(word, ()))
             for prefix in prefixes:
-                for i in self._by_prefix.get(prefix, ()):
-                    starts[i].append(position)
-        for i in self._wild_first:
-            starts[i].extend(range(len(words)))
+                reached.update(self._by_prefix.get(prefix, ()))
         result: list[Phrase] = []
-        for i in sorted(starts):
+        for i in sorted(reached):
             phrase = self.phrases[i]
-            if any(self._rest(phrase, lookups, p) for p in starts[i]):
+            head = phrase.slots[0]
+            if any(
+                _fits(head, lookup) and self._rest(phrase, lookups, p)
+                for p, lookup in enumerate(lookups)
+            ):
                 result.append(phrase)
                 if stop_at_first:
                     break
         return result
 
     @staticmethod
-    def _rest(phrase: Phrase, lookups: Sequence[tuple[set[str], set[str]]], start: int) -> bool:
+    def _rest(phrase: Phrase, lookups: Sequence[Lookup], start: int) -> bool:
+        """Whether the slots after the first follow from ``start``, each at most ``MAX_GAP``
+        words after the one before."""
         position = start
         for slot in phrase.slots[1:]:
             for step in range(1, MAX_GAP + 2):
                 index = position + step
                 if index >= len(lookups):
                     return False
-                exact, prefixes = lookups[index]
-                if (
-                    slot.wildcard
-                    or (exact and not exact.isdisjoint(slot.words))
-                    or (prefixes and not prefixes.isdisjoint(slot.prefixes))
-                ):  # isdisjoint builds no set: this runs for every candidate start
+                if _fits(slot, lookups[index]):
                     position = index
                     break
             else:
@@ -321,6 +338,9 @@ class DangerDetector:
         self._now = _PhraseSet(
             [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
         )
+        every = [self._phrases, self._now, *self._quiet.values()]
+        self._index = _WordIndex(p for phrases in every for p in phrases.phrases)
+        """One index for every list: a message's words are looked up once for all of them."""
 
     @classmethod
     def from_flows_dir(cls, flows_dir: Path | None) -> DangerDetector:
@@ -334,10 +354,11 @@ class DangerDetector:
 
         Alarming categories are looked for first; fear only when nothing else is found.
         """
-        hits = self._all(words)
+        lookups = self._lookups(words)
+        hits = self._all(lookups)
         if not hits:
             return None
-        now = self._now.first(words) is not None
+        now = self._now.first(lookups) is not None
         quieted: dict[str, bool] = {}
         fear: DangerHit | None = None
         for phrase in hits:
@@ -351,7 +372,7 @@ class DangerDetector:
                 for name in category.quiet_by:
                     if name not in quieted:
                         marks = self._quiet.get(name)
-                        quieted[name] = marks is not None and marks.first(words) is not None
+                        quieted[name] = marks is not None and marks.first(lookups) is not None
                     quiet = quiet or quieted[name]
                 if quiet:
                     continue
@@ -361,17 +382,22 @@ class DangerDetector:
     def quiet(self, words: Sequence[str], lists: Iterable[str] = ("past", "return")) -> bool:
         """Whether ``words`` tell the past or a return, with no word of now (for the
         classifier's own emergency vote, which has no category)."""
-        if self._now.first(words) is not None:
+        lookups = self._lookups(words)
+        if self._now.first(lookups) is not None:
             return False
         return any(
-            (marks := self._quiet.get(name)) is not None and marks.first(words) is not None
+            (marks := self._quiet.get(name)) is not None and marks.first(lookups) is not None
             for name in lists
         )
 
-    def _all(self, words: Sequence[str]) -> list[Phrase]:
+    def _lookups(self, words: Sequence[str]) -> list[Lookup]:
+        """What each word of a message matches, for every phrase list at once."""
+        return [self._index.lookup(w) for w in words]
+
+    def _all(self, lookups: Sequence[Lookup]) -> list[Phrase]:
         """The first phrase found of each category, in category order."""
         first: dict[str, Phrase] = {}
-        for phrase in self._phrases.found(words):
+        for phrase in self._phrases.found(lookups):
             first.setdefault(phrase.category, phrase)
         return [first[c] for c in self.categories if c in first]
 

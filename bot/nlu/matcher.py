@@ -39,7 +39,7 @@ from bot.nlu.danger import EMERGENCY, DangerDetector
 from bot.nlu.features import Counts
 from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
-from bot.nlu.normalize import tokens
+from bot.nlu.normalize import expanded, tokens
 from bot.nlu.offtopic import OFF_TOPIC, load_offtopic
 from bot.nlu.smalltalk import SmallTalk
 from bot.nlu.stopwords import ENGLISH, SPANISH, STOPWORDS
@@ -270,11 +270,13 @@ class TextMatcher:
 
     def match(self, text: str, locale: str) -> Match:
         """The node ``text`` asks for, candidates for a close call, or no node."""
-        scanned = tokens(text[:MAX_SCAN])
+        raw = tokens(text[:MAX_SCAN], expand=False)  # normalised once, for everything below
+        scanned = expanded(raw)
         words = scanned[:MAX_WORDS]
         if not words:
             return Match(node=None, confidence=0.0)
-        language = self.guesser.guess(text[:MAX_LANGUAGE])
+        head = text[:MAX_LANGUAGE]
+        language = self.guesser.guess(head, raw if len(head) == len(text) else None)
         hit = self.danger.find(scanned)
         if hit is not None and not hit.alone:
             return self._alarm(hit.goto, language)

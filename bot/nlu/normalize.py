@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from bot.text import fold_accents
 
-__all__ = ["ABBREVIATIONS", "normalize", "tokens"]
+__all__ = ["ABBREVIATIONS", "expanded", "normalize", "tokens"]
 
 ABBREVIATIONS: dict[str, str] = {
     # Spanish SMS style
@@ -115,8 +116,12 @@ def tokens(text: str, expand: bool = True) -> list[str]:
     text = _NOT_WORD.sub(" ", text)
     text = _LETTER_DIGIT.sub(" ", text)
     words = text.split()
-    if not expand:
-        return words
+    return expanded(words) if expand else words
+
+
+def expanded(words: Iterable[str]) -> list[str]:
+    """``words`` (from ``tokens(..., expand=False)``) with SMS abbreviations expanded: what
+    ``tokens`` returns, without normalising the text a second time."""
     out: list[str] = []
     for word in words:
         out.extend(ABBREVIATIONS.get(word, word).split())

@@ -35,8 +35,15 @@ def language_comparison(rows: Sequence[Row], guessers: dict[str, object]) -> lis
     return lines
 
 
-def full_report(dev: Path, held: Path, show_misses: bool = True, show_held: bool = False) -> str:
-    """Everything ``nlu-eval`` prints."""
+def full_report(
+    dev: Path,
+    held: Path,
+    show_misses: bool = True,
+    show_held: bool = False,
+    fresh: Path | None = None,
+    show_fresh: bool = False,
+) -> str:
+    """Everything ``nlu-eval`` prints; the frozen parts' misses only when asked for."""
     from bot.nlu.classifier import TextClassifier
     from bot.nlu.cli import build_matcher
     from bot.nlu.matcher import training_data
@@ -46,10 +53,14 @@ def full_report(dev: Path, held: Path, show_misses: bool = True, show_held: bool
     matcher = build_matcher()
     dev_rows = read_rows(dev, "dev")
     held_rows = read_rows(held, "held") if held.is_file() else []
+    fresh_rows = read_rows(fresh, "fresh") if fresh is not None and fresh.is_file() else []
     parts = [("dev", evaluate(matcher, dev_rows))]
     if held_rows:
         parts.append(("held", evaluate(matcher, held_rows)))
-    misses = [name for name, _ in parts if show_misses and (name == "dev" or show_held)]
+    if fresh_rows:
+        parts.append(("fresh", evaluate(matcher, fresh_rows)))
+    shown = {"dev": True, "held": show_held, "fresh": show_fresh}
+    misses = [name for name, _ in parts if show_misses and shown[name]]
     lines = [format_report(parts, misses_of=misses)]
     from bot.engine.loader import load_flows
 
@@ -58,7 +69,7 @@ def full_report(dev: Path, held: Path, show_misses: bool = True, show_held: bool
     started = time.perf_counter()
     TextClassifier.train(texts, labels, matcher.classifier.config)
     trained = time.perf_counter() - started
-    all_rows = dev_rows + held_rows
+    all_rows = dev_rows + held_rows + fresh_rows
     started = time.perf_counter()
     for row in all_rows:
         matcher.match(row.text, row.lang if row.lang in matcher.languages else "es")

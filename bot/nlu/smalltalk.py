@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from bot.nlu.fuzzy import find_phrase, similarity
+from bot.nlu.fuzzy import WordIndex, find_phrase, similarity
 from bot.nlu.normalize import tokens
 from bot.nlu.stopwords import STOPWORDS
 
@@ -102,7 +102,8 @@ class SmallTalk:
         # Longest first so that "necesito ayuda" claims its words before "necesito" could.
         self._phrases = sorted(phrases, key=lambda item: -len(item[1]))
         self.vocabulary: set[str] = {w for _, words in phrases for w in words}
-        self._sorted_vocabulary = sorted(self.vocabulary)
+        self._index = WordIndex(sorted(self.vocabulary))
+        """Reads only the words of a nearby length or the same beginning (see ``WordIndex``)."""
 
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
         """``help`` or ``main`` when ``words`` are small talk and nothing else, else ``None``."""
@@ -126,7 +127,7 @@ class SmallTalk:
         """Whether ``word`` would be left over whatever phrases are found."""
         if word in STOPWORDS or word in _FILLER or word in self.vocabulary:
             return False
-        return not any(similarity(word, v) for v in self._sorted_vocabulary)
+        return not self._index.matches(word)
 
 
 def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:

@@ -27,6 +27,10 @@ CATEGORIES = {
         ("los halcones me ubicaron", "es"),
         ("they found me", "en"),
         ("a car is watching my house", "en"),
+        ("unos tipos vinieron preguntando por mi al trabajo", "es"),
+        ("some men came asking about us at the store", "en"),
+        ("el hombre que me amenazo vive en la misma ciudad que yo", "es"),
+        ("the gang member who threatened me is here in the same city", "en"),
     ],
     "kidnapping": [
         ("levantaron a mi hermano", "es"),
@@ -38,18 +42,27 @@ CATEGORIES = {
     "taken": [
         ("se llevaron a mi hijo en una camioneta", "es"),
         ("they took my wife this morning", "en"),
+        ("a mi hermana la subieron a un taxi a la fuerza", "es"),
+        ("a man dragged her into his truck", "en"),
     ],
     "armed": [
         ("hay hombres armados en la esquina", "es"),
         ("traen cuernos de chivo", "es"),
         ("men with guns outside", "en"),
         ("they are shooting", "en"),
+        ("mi ex llego con un machete", "es"),
+        ("oimos disparos en la calle", "es"),
+        ("nos tienen rodeados los de la pandilla", "es"),
+        ("we hear gunshots outside", "en"),
+        ("a man with a machete is at the door", "en"),
     ],
     "locked_in": [
         ("el patron no me deja salir", "es"),
         ("me quitaron el pasaporte y me obligan a trabajar", "es"),
         ("they locked us in a house", "en"),
         ("he took my passport and wont let me leave", "en"),
+        ("nos tienen atados en una bodega", "es"),
+        ("they tied us up in a basement", "en"),
     ],
     "violence_now": [
         ("mi esposo me esta golpeando", "es"),
@@ -65,6 +78,11 @@ CATEGORIES = {
         ("i want to kill myself", "en"),
         ("everyone would be better off without me", "en"),
         ("i cant go on anymore", "en"),
+        ("para que sigo viviendo asi", "es"),
+        ("que sentido tiene vivir asi", "es"),
+        ("voy a tomarme todas mis pastillas de una vez", "es"),
+        ("theres no point in living like this", "en"),
+        ("im going to take all these pills", "en"),
     ],
 }
 
@@ -80,6 +98,14 @@ NOT_DANGER = [
     "is it dangerous to go to court",
     "es peligroso ir a la corte",
     "busco trabajo de limpieza",
+    "el juez me encontro culpable, puedo apelar",
+    "me encontre un abogado en houston",
+    "me agarraron en la frontera y me deportaron, puedo volver a pedir asilo",
+    "mi abogado esta aqui en la misma ciudad",
+    "tengo que tomar mis pastillas para la presion, afecta mi caso",
+    "mi caso no aparece en el sistema desde que me mude",
+    "me dijeron que regresan los documentos en un mes",
+    "en 2018 me asaltaron con un cuchillo, cuenta para el asilo",
 ]
 
 
@@ -176,3 +202,33 @@ def test_a_broken_file_is_an_error_with_its_line(tmp_path: Path, text: str, mess
 def test_parse_rejects_a_phrase_of_only_a_wildcard() -> None:
     with pytest.raises(PatternError):
         parse_patterns({"categories": [{"id": "a", "phrases": {"es": ["*"]}}]})
+
+
+def test_phrases_reached_through_their_anchor_are_those_found_by_trying_every_phrase(
+    detector: DangerDetector,
+) -> None:
+    """Indexing a phrase by one word must lose no match: on every labelled message, the phrases
+    found equal those found by trying each phrase at every position."""
+    from bot.nlu.danger import _fits, _PhraseSet
+    from bot.nlu.evaluate import read_rows
+
+    phrases = detector._phrases
+    data = REPO_ROOT / "tests" / "data"
+    texts = [
+        r.text for name in ("nlu_eval.tsv", "nlu_eval_held.tsv") for r in read_rows(data / name)
+    ]
+    texts += [t for rows in CATEGORIES.values() for t, _ in rows] + NOT_DANGER
+    reached = 0
+    for text in texts:
+        lookups = detector._lookups(tokens(text))
+        every = [
+            phrase
+            for phrase in phrases.phrases
+            if any(
+                _fits(phrase.slots[0], lookup) and _PhraseSet._rest(phrase, lookups, p)
+                for p, lookup in enumerate(lookups)
+            )
+        ]
+        assert phrases.found(lookups) == every, text
+        reached += bool(every)
+    assert reached > 100  # the comparison saw many messages with phrases, not only empty ones

@@ -19,7 +19,9 @@ from bot.settings import REPO_ROOT
 DATA = REPO_ROOT / "tests" / "data"
 HELD = DATA / "nlu_eval_held.tsv"
 DEV = DATA / "nlu_eval.tsv"
+FRESH = DATA / "nlu_eval_fresh.tsv"
 HELD_SHA256 = "dd53160fc990758a9c1d15ac31621f33a5a35ebbf7c4853d58f452460c1ee156"
+FRESH_SHA256 = "81753745dc88642d171767f6496155c12bae4c16ce180e0406533cb616740bd3"
 
 NEW_TOPICS = (
     "leave",
@@ -36,7 +38,13 @@ def test_the_held_out_file_is_frozen() -> None:
     assert hashlib.sha256(HELD.read_bytes()).hexdigest() == HELD_SHA256
 
 
-def test_no_held_out_message_is_a_training_example_or_a_dev_row(matcher: TextMatcher) -> None:
+def test_the_fresh_file_is_frozen() -> None:
+    assert hashlib.sha256(FRESH.read_bytes()).hexdigest() == FRESH_SHA256
+
+
+def test_no_held_out_or_fresh_message_is_a_training_example_or_a_dev_row(
+    matcher: TextMatcher,
+) -> None:
     from bot.engine.loader import load_flows
     from bot.nlu.normalize import normalize
 
@@ -44,8 +52,23 @@ def test_no_held_out_message_is_a_training_example_or_a_dev_row(matcher: TextMat
     examples = {normalize(e) for n in flows.nodes.values() for v in n.examples.values() for e in v}
     dev = {normalize(r.text) for r in read_rows(DEV)}
     held = [normalize(r.text) for r in read_rows(HELD)]
-    assert [t for t in held if t in examples] == []
-    assert [t for t in held if t in dev] == []
+    fresh = [normalize(r.text) for r in read_rows(FRESH)]
+    assert [t for t in held + fresh if t in examples] == []
+    assert [t for t in held + fresh if t in dev] == []
+    assert [t for t in fresh if t in set(held)] == []
+
+
+def test_the_fresh_part_covers_every_topic_danger_chatter_and_past_violence() -> None:
+    rows = read_rows(FRESH)
+    assert len(rows) >= 300
+    assert {r.split for r in rows} == {"fresh"}
+    topics = {"asylum", "withholding", "cat", "admin_closure", "compare", "screener"}
+    topics |= {"deadline", "court", "safety", "legal_aid", *NEW_TOPICS}
+    per = Counter(r.topic for r in rows)
+    assert {t: per[t] for t in topics if per[t] < 10} == {}
+    assert per[EMERGENCY] >= 40
+    assert per[OFF_TOPIC] >= 40
+    assert {r.lang for r in rows} == {"es", "en", "mix"}
 
 
 def test_the_sets_are_big_and_cover_every_topic_in_both_languages() -> None:
