@@ -38,6 +38,10 @@ CATEGORIES = {
         ("secuestardo", "es"),
         ("my daughter was kidnapped", "en"),
         ("they are asking for ransom for my dad", "en"),
+        # held for money, without the words "rescate" or "secuestro"
+        ("nos tienen en una bodega y piden dinero para soltarnos", "es"),
+        ("quieren pisto para soltar a mi primo", "es"),
+        ("they want money to let us go", "en"),
     ],
     "taken": [
         ("se llevaron a mi hijo en una camioneta", "es"),
@@ -63,6 +67,8 @@ CATEGORIES = {
         ("he took my passport and wont let me leave", "en"),
         ("nos tienen atados en una bodega", "es"),
         ("they tied us up in a basement", "en"),
+        ("me tienen en un cuarto y no se donde estoy", "es"),
+        ("they are keeping us in a warehouse", "en"),
     ],
     "violence_now": [
         ("mi esposo me esta golpeando", "es"),
@@ -106,6 +112,8 @@ NOT_DANGER = [
     "mi caso no aparece en el sistema desde que me mude",
     "me dijeron que regresan los documentos en un mes",
     "en 2018 me asaltaron con un cuchillo, cuenta para el asilo",
+    "cuanto cobran de fianza para soltar a mi esposo de migracion",
+    "que tengo que hacer para que me suelten de la detencion de ice",
 ]
 
 
