@@ -11,7 +11,8 @@ The questions asked of every message, in order (each ends the search when it ans
    the message confidently asks about a topic ("tengo miedo de regresar, puedo pedir asilo?").
 4. **Only a greeting, thanks or "help"** (``bot.nlu.smalltalk``) → ``main`` or ``help``.
 5. **The classifier** (``bot.nlu.classifier``, trained from every screen's ``examples`` and
-   ``keywords`` and from off-topic chatter): its probabilities are added up per topic, so that
+   ``keywords`` and from off-topic chatter; greetings and apologies are taken out first, from
+   the training texts and the message alike, see ``bot.nlu.smalltalk.without_courtesy``): its probabilities are added up per topic, so that
    two screens of the same topic do not split the vote. The best topic's best screen is chosen
    when the topic reaches ``Settings.confident`` and no other topic is within
    ``Settings.margin``; topics that reach ``Settings.candidate`` are offered as buttons ("Did
@@ -41,7 +42,7 @@ from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
 from bot.nlu.normalize import expanded, tokens
 from bot.nlu.offtopic import OFF_TOPIC, load_offtopic
-from bot.nlu.smalltalk import SmallTalk
+from bot.nlu.smalltalk import SmallTalk, without_courtesy
 from bot.nlu.stopwords import ENGLISH, SPANISH, STOPWORDS
 from bot.nlu.topics import topic_map
 
@@ -112,12 +113,12 @@ def training_data(flows: Flows, offtopic: Iterable[str] = ()) -> tuple[list[list
         for source in (node.examples, node.keywords):
             for items in source.values():
                 for item in items:
-                    words = tokens(item)
+                    words = without_courtesy(tokens(item))
                     if words:
                         texts.append(words)
                         labels.append(node.id)
     for item in offtopic:
-        words = tokens(item)
+        words = without_courtesy(tokens(item))
         if words:
             texts.append(words)
             labels.append(OFF_TOPIC)
@@ -280,9 +281,10 @@ class TextMatcher:
         hit = self.danger.find(scanned)
         if hit is not None and not hit.alone:
             return self._alarm(hit.goto, language)
-        prepared = self.classifier.prepare(words)
-        counts = self.classifier.counts(words, prepared)
-        ranked = self._topics(self.classifier.probabilities(words, counts=counts))
+        asked = without_courtesy(words)  # what the models read: "buenas noches" weighs nothing
+        prepared = self.classifier.prepare(asked)
+        counts = self.classifier.counts(asked, prepared)
+        ranked = self._topics(self.classifier.probabilities(asked, counts=counts))
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if emergency >= self.settings.danger and not self.danger.quiet(scanned):
             return self._alarm(EMERGENCY, language)
@@ -293,7 +295,7 @@ class TextMatcher:
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
                 return Match(node=target, confidence=1.0, language=language)
-        return self._decide(words, prepared, counts, ranked, language)
+        return self._decide(asked, prepared, counts, ranked, language)
 
     def known_share(
         self, words: Sequence[str], memo: dict[str, dict[str, float]] | None = None

@@ -15,7 +15,7 @@ from bot.nlu.fuzzy import WordIndex, find_phrase, similarity
 from bot.nlu.normalize import tokens
 from bot.nlu.stopwords import STOPWORDS
 
-__all__ = ["SMALLTALK", "SmallTalk"]
+__all__ = ["COURTESY", "SMALLTALK", "SmallTalk", "without_courtesy"]
 
 Kind = Literal["main", "help"]
 
@@ -89,6 +89,40 @@ _FILLER = frozenset(
 """Words that may ride along with small talk ("thank you so much", "muchas gracias señora")."""
 
 
+COURTESY: tuple[str, ...] = (
+    *SMALLTALK["main"],
+    "disculpe la molestia",
+    "disculpe las molestias",
+    "disculpe la hora",
+    "disculpa la molestia",
+    "disculpa la hora",
+    "perdone la molestia",
+    "perdon la molestia",
+    "perdon por la molestia",
+    "perdon la hora",
+    "una disculpa",
+    "le escribo porque",
+    "le escribo para",
+    "les escribo porque",
+    "les escribo para",
+    "te escribo porque",
+    "te escribo para",
+    "una pregunta",
+    "tengo una pregunta",
+    "una consulta",
+    "sorry to bother you",
+    "sorry to bother",
+    "sorry for bothering",
+    "sorry for the trouble",
+    "i have a question",
+    "quick question",
+)
+"""Greetings, thanks and apologies that open or close a long, polite message ("buenas noches,
+disculpe la hora, le escribo porque…"). They say nothing about the question, but they are
+words the models weigh: enough of them made a real question look like chatter and left the
+person with nothing offered. ``without_courtesy`` takes them out before the models read."""
+
+
 class SmallTalk:
     """Recognises messages that are only a greeting, thanks or a request for help."""
 
@@ -137,3 +171,31 @@ def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:
         if all(similarity(a, b) for a, b in zip(window, phrase, strict=True)):
             return words[:start] + words[start + len(phrase) :]
     return words
+
+
+_COURTESY = sorted(
+    (words for words in (tuple(tokens(text)) for text in COURTESY) if words), key=lambda w: -len(w)
+)
+_COURTESY_WORDS = frozenset(w for words in _COURTESY for w in words)
+
+
+def without_courtesy(words: Sequence[str]) -> list[str]:
+    """``words`` without the courtesy phrases (``COURTESY``), when words that ask something are
+    left; otherwise ``words`` unchanged (a message that is only "hola" stays small talk).
+
+    Used on the training texts and on every typed message alike, so the models never learn
+    greetings as a sign of any screen, nor of chatter.
+    """
+    if not _COURTESY_WORDS.intersection(words):
+        return list(words)
+    rest = list(words)
+    for phrase in _COURTESY:
+        if _COURTESY_WORDS.intersection(rest) >= set(phrase):
+            while find_phrase(rest, phrase, max_gap=0):
+                shorter = _without(rest, phrase)
+                if len(shorter) == len(rest):
+                    break
+                rest = shorter
+    if all(w in STOPWORDS or w in _FILLER for w in rest):
+        return list(words)
+    return rest

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.matcher import KeywordMatcher
+from bot.nlu.normalize import tokens
+from bot.nlu.smalltalk import without_courtesy
 
 
 @pytest.mark.parametrize(
@@ -56,3 +58,47 @@ def test_a_question_wins_over_a_greeting(matcher: KeywordMatcher, text: str, top
 def test_help_with_danger_is_danger(matcher: KeywordMatcher) -> None:
     """ "ayuda" alone is the help screen; "ayuda, me quieren matar" is an emergency."""
     assert matcher.match("ayuda, me quieren matar", "es").danger
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "buenas noches disculpe la hora, le escribo porque ocupo saber del permiso",
+            "ocupo saber del permiso",
+        ),
+        ("hola buenas tardes una pregunta como pido asilo", "como pido asilo"),
+        ("hi good evening sorry to bother you, how much is the fee", "how much is the fee"),
+        ("asilo gracias", "asilo"),
+    ],
+)
+def test_courtesy_is_taken_out_before_the_models_read(text: str, asked: str) -> None:
+    assert without_courtesy(tokens(text)) == tokens(asked)
+
+
+@pytest.mark.parametrize("text", ["hola", "buenas noches", "muchas gracias", "hola por favor"])
+def test_a_message_of_only_courtesy_is_left_as_it_is(text: str) -> None:
+    assert without_courtesy(tokens(text)) == tokens(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_node"),
+    [
+        (
+            "buenas noches licenciado disculpe la hora, le escribo porque ocupo saber cuanto "
+            "cuesta el permiso de trabajo",
+            "asylum_work",
+        ),
+        (
+            "hello good evening, sorry to bother you, how much does the work permit cost",
+            "asylum_work",
+        ),
+    ],
+)
+def test_a_long_polite_question_is_answered_or_offered(
+    matcher: KeywordMatcher, text: str, topic_node: str
+) -> None:
+    """The greetings and apologies of a polite message once outweighed its question: the
+    off-topic class won and nothing was offered."""
+    found = matcher.match(text, "es")
+    assert found.node == topic_node or topic_node in found.candidates, found
