@@ -20,18 +20,22 @@ servers as their own processes), runs, stops it all and prints every figure:
 ``python -m bench.webhook_bench [--quick] [--duration S] [--levels 1,8] [--before DIR]``;
 ``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
 ``--profile`` prints a pyinstrument profile of the helpline's webhook hot path instead.
+``--startup N`` measures only start-ups, N rounds (the helpline fresh and restarted on the same
+``DATA_DIR`` and database), and prints the medians beside the bare app's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import json
 import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -398,6 +402,10 @@ async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) 
     deadline = time.perf_counter() + timeout
     async with httpx.AsyncClient(timeout=5, headers=HEADERS) as client:
         while time.perf_counter() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(
+                    f"{server.name} ended with code {server.process.returncode} before answering"
+                )
             chat_id = next(_chat_ids)
             start = time.perf_counter()
             try:
@@ -590,6 +598,64 @@ async def run(args: argparse.Namespace) -> None:
     await api_task
 
 
+async def startups(rounds: int) -> None:
+    """Start-up only, ``rounds`` times in turn: the bare FastAPI app, the echo bot, the helpline
+    on a fresh ``DATA_DIR`` and database, and the helpline again on the same ones (a restart:
+    schema at head, trained model in the cache). Medians beside the bare app's of the same run;
+    RSS at rest after the classifier is in and one visit."""
+    fake = FakeBotApi()
+    api_port = free_port()
+    api_server = uvicorn.Server(
+        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
+    )
+    api_task = asyncio.create_task(api_server.serve())
+    while not api_server.started:
+        await asyncio.sleep(0.01)
+    api = f"http://127.0.0.1:{api_port}"
+    folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+    seen: dict[str, list[Startup]] = {}
+    for number in range(rounds):
+        data, db = folder / f"r{number}", f"sqlite:///{folder / f'r{number}.db'}"
+        targets: list[tuple[str, Callable[[], Server]]] = [
+            ("bare FastAPI route", functools.partial(start_baseline, "bare", api)),
+            ("PTB echo bot", functools.partial(start_baseline, "echo", api)),
+            ("helpline fresh", functools.partial(start_helpline, "fresh", api, db, 1, data)),
+            ("helpline restart", functools.partial(start_helpline, "restart", api, db, 1, data)),
+        ]
+        for label, start in targets:
+            server = start()
+            try:
+                first = await wait_answered(server, fake)
+                first_rss = server.rss_mb()
+                trained = await wait_classifier(server) if server.reply_in_body else None
+                await warm_up(server, fake)
+                seen.setdefault(label, []).append(
+                    Startup(first, first_rss, server.rss_mb(), trained)
+                )
+            finally:
+                server.stop()
+        print(
+            f"  round {number + 1}: "
+            + ", ".join(f"{label} {s[-1].first_answer:.2f} s" for label, s in seen.items())
+        )
+    medians = {
+        label: Startup(
+            statistics.median(s.first_answer for s in runs),
+            statistics.median(s.rss_first for s in runs),
+            statistics.median(s.rss_rest for s in runs),
+            None
+            if any(s.classifier is None for s in runs)
+            else statistics.median(s.classifier for s in runs if s.classifier is not None),
+        )
+        for label, runs in seen.items()
+    }
+    print(f"medians of {rounds} round(s):")
+    for text in startup_lines(medians):
+        print(text)
+    api_server.should_exit = True
+    await api_task
+
+
 async def profile(turns: int) -> None:
     """pyinstrument over ``TelegramChannel.handle`` for a mix of updates, in process."""
     from pyinstrument import Profiler
@@ -657,7 +723,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--burst", type=float, default=5.0)
     parser.add_argument("--before", default=None, help="an older checkout to measure too")
     parser.add_argument("--profile", type=int, default=0, help="profile N in-process turns")
+    parser.add_argument("--startup", type=int, default=0, help="only start-up, N rounds")
     args = parser.parse_args(argv)
+    if args.startup:
+        asyncio.run(startups(args.startup))
+        return
     if args.profile:
         asyncio.run(profile(args.profile))
         return
