@@ -222,6 +222,9 @@ class TelegramChannel:
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
             request=request,
+            # Updates come by webhook, never by getUpdates: the same client (one TLS context
+            # and pool built at start instead of two).
+            get_updates_request=request,
         )
         rate = build_send_rate(settings.telegram_rate_limit, settings.redis_url)
         return cls(settings, conversations, bot, rate)
@@ -232,7 +235,9 @@ class TelegramChannel:
         return self.started
 
     async def start(self) -> None:
-        """Check the token, point Telegram's webhook at us with our secret, set the commands."""
+        """Check the token and point Telegram's webhook at us with our secret. The command menu
+        is set in the background: no answer needs it, and it is three more round trips to
+        Telegram that the start (and the first person's answer) would otherwise wait for."""
         settings = self.settings
         assert settings.public_url is not None and settings.telegram_webhook_secret is not None
         await self.bot.initialize()
@@ -241,6 +246,12 @@ class TelegramChannel:
             secret_token=settings.telegram_webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
         )
+        self.started = True
+        log.info("telegram webhook set")
+        self._spawn(self._set_commands())
+
+    async def _set_commands(self) -> None:
+        """The menu of commands in each language, and English for every other one."""
         try:
             for language, commands in _COMMANDS.items():
                 await self.bot.set_my_commands(
@@ -249,8 +260,6 @@ class TelegramChannel:
             await self.bot.set_my_commands([BotCommand(n, t) for n, t in _COMMANDS["en"]])
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", type(exc).__name__)
-        self.started = True
-        log.info("telegram webhook set")
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Let button acknowledgements finish (bounded), then close the client (the webhook
