@@ -27,6 +27,7 @@ from bot.logs import configure_logging
 from bot.ratelimit import webhook_guard
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from bot.warmup import AfterFirstAnswer
 
 __all__ = ["create_app"]
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyDeadline)
+    app.add_middleware(AfterFirstAnswer)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
     app.include_router(admin_router(settings))
