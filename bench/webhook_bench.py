@@ -21,7 +21,8 @@ servers as their own processes), runs, stops it all and prints every figure:
 ``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
 ``--profile`` prints a pyinstrument profile of the helpline's webhook hot path instead.
 ``--startup N`` measures only start-ups, N rounds (the helpline fresh and restarted on the same
-``DATA_DIR`` and database), and prints the medians beside the bare app's.
+``DATA_DIR`` and database; with ``--before DIR`` the older checkout too, in the same rounds), and
+prints the medians beside the bare app's.
 """
 
 from __future__ import annotations
@@ -598,11 +599,12 @@ async def run(args: argparse.Namespace) -> None:
     await api_task
 
 
-async def startups(rounds: int) -> None:
+async def startups(rounds: int, before: Path | None = None) -> None:
     """Start-up only, ``rounds`` times in turn: the bare FastAPI app, the echo bot, the helpline
     on a fresh ``DATA_DIR`` and database, and the helpline again on the same ones (a restart:
     schema at head, trained model in the cache). Medians beside the bare app's of the same run;
-    RSS at rest after the classifier is in and one visit."""
+    RSS at rest after the classifier is in and one visit. ``before``: an older checkout, started
+    the same ways in the same rounds."""
     fake = FakeBotApi()
     api_port = free_port()
     api_server = uvicorn.Server(
@@ -622,6 +624,15 @@ async def startups(rounds: int) -> None:
             ("helpline fresh", functools.partial(start_helpline, "fresh", api, db, 1, data)),
             ("helpline restart", functools.partial(start_helpline, "restart", api, db, 1, data)),
         ]
+        if before is not None:
+            old_data, old_db = folder / f"b{number}", f"sqlite:///{folder / f'b{number}.db'}"
+            for label in ("before: fresh", "before: restart"):
+                targets.append(
+                    (
+                        label,
+                        functools.partial(start_helpline, label, api, old_db, 1, old_data, before),
+                    )
+                )
         for label, start in targets:
             server = start()
             try:
@@ -726,7 +737,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--startup", type=int, default=0, help="only start-up, N rounds")
     args = parser.parse_args(argv)
     if args.startup:
-        asyncio.run(startups(args.startup))
+        asyncio.run(startups(args.startup, Path(args.before) if args.before else None))
         return
     if args.profile:
         asyncio.run(profile(args.profile))
