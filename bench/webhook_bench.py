@@ -226,6 +226,9 @@ def start_helpline(
     command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
+    # Bytecode as a deployment has it (pip compiles an installed package; ``make run`` runs
+    # compileall): without it, PYTHONDONTWRITEBYTECODE makes every start compile our modules.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(app_dir / "bot")], check=True)
     started = time.perf_counter()
     data.mkdir(parents=True, exist_ok=True)
     log = (data / "service.log").open("wb")
