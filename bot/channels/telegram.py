@@ -262,8 +262,8 @@ class TelegramChannel:
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """Let button acknowledgements finish (bounded), then close the client (the webhook
-        stays set for other workers)."""
+        """Let button acknowledgements and the command menu finish (bounded), then close the
+        client (the webhook stays set for other workers)."""
         self.started = False
         if self.tasks:
             _, late = await asyncio.wait(set(self.tasks), timeout=timeout)
