@@ -182,6 +182,11 @@ class Server:
                 continue
         return total / 1024
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process itself (not of its children)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -455,6 +460,9 @@ class Startup:
     rss_first: float
     rss_rest: float
     classifier: float | None = None
+    cpu_first: float | None = None
+    """CPU seconds the server process had used at its first answer (less shaken by the other
+    processes on a shared machine than the wall-clock figure)."""
 
 
 def startup_lines(starts: dict[str, Startup]) -> list[str]:
@@ -473,8 +481,9 @@ def startup_lines(starts: dict[str, Startup]) -> list[str]:
             if start.classifier is not None
             else ""
         )
+        cpu = f" (CPU {start.cpu_first:4.2f} s)" if start.cpu_first is not None else ""
         lines.append(
-            f"    {label:<26} first answer {start.first_answer:5.2f} s, RSS then "
+            f"    {label:<26} first answer {start.first_answer:5.2f} s{cpu}, RSS then "
             f"{start.rss_first:4.0f} MB, at rest {start.rss_rest:4.0f} MB{ratio}{trained}"
         )
     return lines
@@ -567,11 +576,11 @@ async def run(args: argparse.Namespace) -> None:
         server = start()
         try:
             startup = await wait_answered(server, fake)
-            first_rss = server.rss_mb()
+            cpu, first_rss = server.cpu_seconds(), server.rss_mb()
             trained = await wait_classifier(server) if server.reply_in_body else None
             await warm_up(server, fake)
             rest = server.rss_mb()
-            starts[label] = Startup(startup, first_rss, rest, trained)
+            starts[label] = Startup(startup, first_rss, rest, trained, cpu)
             print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
             for level in levels:
                 result = await closed_loop(server, fake, level, duration)
@@ -640,17 +649,20 @@ async def startups(rounds: int, before: Path | None = None) -> None:
             server = start()
             try:
                 first = await wait_answered(server, fake)
-                first_rss = server.rss_mb()
+                cpu, first_rss = server.cpu_seconds(), server.rss_mb()
                 trained = await wait_classifier(server) if server.reply_in_body else None
                 await warm_up(server, fake)
                 seen.setdefault(label, []).append(
-                    Startup(first, first_rss, server.rss_mb(), trained)
+                    Startup(first, first_rss, server.rss_mb(), trained, cpu)
                 )
             finally:
                 server.stop()
         print(
             f"  round {number + 1}: "
-            + ", ".join(f"{label} {s[-1].first_answer:.2f} s" for label, s in seen.items())
+            + ", ".join(
+                f"{label} {s[-1].first_answer:.2f} s (CPU {s[-1].cpu_first or 0:.2f})"
+                for label, s in seen.items()
+            )
         )
     medians = {
         label: Startup(
@@ -660,6 +672,7 @@ async def startups(rounds: int, before: Path | None = None) -> None:
             None
             if any(s.classifier is None for s in runs)
             else statistics.median(s.classifier for s in runs if s.classifier is not None),
+            statistics.median(s.cpu_first or 0.0 for s in runs),
         )
         for label, runs in seen.items()
     }
