@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.admin import admin_router
 from bot.bodies import BodyDeadline
-from bot.channels.telegram import WEBHOOK_PATH
+from bot.channels.telegram_updates import WEBHOOK_PATH
 from bot.channels.web import RuntimeDep, missing_page, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
 from bot.logs import configure_logging

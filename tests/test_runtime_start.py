@@ -83,7 +83,7 @@ async def main(folder):
         async with httpx.AsyncClient(transport=transport, base_url="http://helpline") as client:
             answered = await client.post("/api/chat", json={"text": "/start"})
             assert answered.status_code == 200, answered.status_code
-            print(sorted({"alembic", "prometheus_client"} & set(sys.modules)))
+            print(sorted({"alembic", "prometheus_client", "telegram"} & set(sys.modules)))
             auth = {"Authorization": "Bearer " + TOKEN}
             scraped = await client.get("/metrics", headers=auth)
             print(scraped.status_code, "helpline_content_nodes" in scraped.text)
@@ -95,8 +95,9 @@ asyncio.run(main(Path(sys.argv[1])))
 
 
 def test_a_restart_loads_no_admin_or_migration_library_until_asked(tmp_path: Path) -> None:
-    """Alembic (a database at head) and prometheus_client (nobody scraped yet) are not imported
-    by a start that answers a person; ``/metrics`` and the admin pages load them when asked."""
+    """Alembic (a database at head), prometheus_client (nobody scraped yet) and, with Telegram
+    off, python-telegram-bot are not imported by a start that answers a person; ``/metrics`` and
+    the admin pages load theirs when asked."""
     token = "admin-and-metrics-Vb7Kq2Xw9Lm4Rt6Zp3Hc8Nd5"
 
     def start() -> list[str]:
@@ -112,5 +113,5 @@ def test_a_restart_loads_no_admin_or_migration_library_until_asked(tmp_path: Pat
     first = start()
     assert first[1:] == ["200 True", "200 True"], "metrics and the login page work lazily"
     again = start()
-    assert again[0] == "[]", "a restart at head, before any scrape, loads neither library"
+    assert again[0] == "[]", "a restart at head, before any scrape, loads none of them"
     assert again[1:] == ["200 True", "200 True"]

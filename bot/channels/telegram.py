@@ -38,7 +38,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram_updates import BadUpdate, Incoming, read_update
+from bot.channels.telegram_updates import WEBHOOK_PATH, BadUpdate, Incoming, read_update
 from bot.conversation import Answer, Conversations
 from bot.delivery import OutgoingMessage, deliver_once
 from bot.engine.types import Reply
@@ -61,7 +61,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 """Only what the helpline answers (and the news that a person blocked the bot)."""
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
