@@ -20,18 +20,23 @@ servers as their own processes), runs, stops it all and prints every figure:
 ``python -m bench.webhook_bench [--quick] [--duration S] [--levels 1,8] [--before DIR]``;
 ``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
 ``--profile`` prints a pyinstrument profile of the helpline's webhook hot path instead.
+``--startup N`` measures only start-ups, N rounds (the helpline fresh and restarted on the same
+``DATA_DIR`` and database; with ``--before DIR`` the older checkout too, in the same rounds), and
+prints the medians beside the bare app's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import json
 import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,6 +182,11 @@ class Server:
                 continue
         return total / 1024
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process itself (not of its children)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -221,6 +231,9 @@ def start_helpline(
     command = [sys.executable, "-m", "bot", "run", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
+    # Bytecode as a deployment has it (pip compiles an installed package; ``make run`` runs
+    # compileall): without it, PYTHONDONTWRITEBYTECODE makes every start compile our modules.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(app_dir / "bot")], check=True)
     started = time.perf_counter()
     data.mkdir(parents=True, exist_ok=True)
     log = (data / "service.log").open("wb")
@@ -398,6 +411,10 @@ async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) 
     deadline = time.perf_counter() + timeout
     async with httpx.AsyncClient(timeout=5, headers=HEADERS) as client:
         while time.perf_counter() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(
+                    f"{server.name} ended with code {server.process.returncode} before answering"
+                )
             chat_id = next(_chat_ids)
             start = time.perf_counter()
             try:
@@ -443,6 +460,9 @@ class Startup:
     rss_first: float
     rss_rest: float
     classifier: float | None = None
+    cpu_first: float | None = None
+    """CPU seconds the server process had used at its first answer (less shaken by the other
+    processes on a shared machine than the wall-clock figure)."""
 
 
 def startup_lines(starts: dict[str, Startup]) -> list[str]:
@@ -461,8 +481,9 @@ def startup_lines(starts: dict[str, Startup]) -> list[str]:
             if start.classifier is not None
             else ""
         )
+        cpu = f" (CPU {start.cpu_first:4.2f} s)" if start.cpu_first is not None else ""
         lines.append(
-            f"    {label:<26} first answer {start.first_answer:5.2f} s, RSS then "
+            f"    {label:<26} first answer {start.first_answer:5.2f} s{cpu}, RSS then "
             f"{start.rss_first:4.0f} MB, at rest {start.rss_rest:4.0f} MB{ratio}{trained}"
         )
     return lines
@@ -555,11 +576,11 @@ async def run(args: argparse.Namespace) -> None:
         server = start()
         try:
             startup = await wait_answered(server, fake)
-            first_rss = server.rss_mb()
+            cpu, first_rss = server.cpu_seconds(), server.rss_mb()
             trained = await wait_classifier(server) if server.reply_in_body else None
             await warm_up(server, fake)
             rest = server.rss_mb()
-            starts[label] = Startup(startup, first_rss, rest, trained)
+            starts[label] = Startup(startup, first_rss, rest, trained, cpu)
             print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
             for level in levels:
                 result = await closed_loop(server, fake, level, duration)
@@ -585,6 +606,78 @@ async def run(args: argparse.Namespace) -> None:
     for text in extra:
         print(text)
     for text in startup_lines(starts):
+        print(text)
+    api_server.should_exit = True
+    await api_task
+
+
+async def startups(rounds: int, before: Path | None = None) -> None:
+    """Start-up only, ``rounds`` times in turn: the bare FastAPI app, the echo bot, the helpline
+    on a fresh ``DATA_DIR`` and database, and the helpline again on the same ones (a restart:
+    schema at head, trained model in the cache). Medians beside the bare app's of the same run;
+    RSS at rest after the classifier is in and one visit. ``before``: an older checkout, started
+    the same ways in the same rounds."""
+    fake = FakeBotApi()
+    api_port = free_port()
+    api_server = uvicorn.Server(
+        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
+    )
+    api_task = asyncio.create_task(api_server.serve())
+    while not api_server.started:
+        await asyncio.sleep(0.01)
+    api = f"http://127.0.0.1:{api_port}"
+    folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+    seen: dict[str, list[Startup]] = {}
+    for number in range(rounds):
+        data, db = folder / f"r{number}", f"sqlite:///{folder / f'r{number}.db'}"
+        targets: list[tuple[str, Callable[[], Server]]] = [
+            ("bare FastAPI route", functools.partial(start_baseline, "bare", api)),
+            ("PTB echo bot", functools.partial(start_baseline, "echo", api)),
+            ("helpline fresh", functools.partial(start_helpline, "fresh", api, db, 1, data)),
+            ("helpline restart", functools.partial(start_helpline, "restart", api, db, 1, data)),
+        ]
+        if before is not None:
+            old_data, old_db = folder / f"b{number}", f"sqlite:///{folder / f'b{number}.db'}"
+            for label in ("before: fresh", "before: restart"):
+                targets.append(
+                    (
+                        label,
+                        functools.partial(start_helpline, label, api, old_db, 1, old_data, before),
+                    )
+                )
+        for label, start in targets:
+            server = start()
+            try:
+                first = await wait_answered(server, fake)
+                cpu, first_rss = server.cpu_seconds(), server.rss_mb()
+                trained = await wait_classifier(server) if server.reply_in_body else None
+                await warm_up(server, fake)
+                seen.setdefault(label, []).append(
+                    Startup(first, first_rss, server.rss_mb(), trained, cpu)
+                )
+            finally:
+                server.stop()
+        print(
+            f"  round {number + 1}: "
+            + ", ".join(
+                f"{label} {s[-1].first_answer:.2f} s (CPU {s[-1].cpu_first or 0:.2f})"
+                for label, s in seen.items()
+            )
+        )
+    medians = {
+        label: Startup(
+            statistics.median(s.first_answer for s in runs),
+            statistics.median(s.rss_first for s in runs),
+            statistics.median(s.rss_rest for s in runs),
+            None
+            if any(s.classifier is None for s in runs)
+            else statistics.median(s.classifier for s in runs if s.classifier is not None),
+            statistics.median(s.cpu_first or 0.0 for s in runs),
+        )
+        for label, runs in seen.items()
+    }
+    print(f"medians of {rounds} round(s):")
+    for text in startup_lines(medians):
         print(text)
     api_server.should_exit = True
     await api_task
@@ -657,7 +750,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--burst", type=float, default=5.0)
     parser.add_argument("--before", default=None, help="an older checkout to measure too")
     parser.add_argument("--profile", type=int, default=0, help="profile N in-process turns")
+    parser.add_argument("--startup", type=int, default=0, help="only start-up, N rounds")
     args = parser.parse_args(argv)
+    if args.startup:
+        asyncio.run(startups(args.startup, Path(args.before) if args.before else None))
+        return
     if args.profile:
         asyncio.run(profile(args.profile))
         return

@@ -20,18 +20,13 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from jinja2 import Environment
 from markupsafe import Markup
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from prometheus_client.registry import Collector
 from pydantic import SecretStr
 
 from bot.admin_access import AdminAccess, bearer_token
@@ -162,114 +157,6 @@ def _csv(rows: list[tuple[CounterKey, int]]) -> str:
     return buffer.getvalue()
 
 
-class _CountersCollector(Collector):
-    """Turns the counter rows into Prometheus metrics at scrape time (no state kept)."""
-
-    def __init__(self, rows: list[tuple[CounterKey, int]], nodes: int, languages: int) -> None:
-        self.rows = rows
-        self.nodes = nodes
-        self.languages = languages
-
-    def collect(self) -> Iterator[Metric]:
-        """Screens shown per channel, language and screen, summed over days; content size."""
-        views = CounterMetricFamily(
-            "helpline_screen_views",
-            "Times a screen was shown, by channel, language and screen (no identities).",
-            labels=["channel", "locale", "node"],
-        )
-        summed: dict[tuple[str, str, str], int] = defaultdict(int)
-        for (_day, channel, locale, node), count in self.rows:
-            summed[(channel, locale, node)] += count
-        for labels, count in sorted(summed.items()):
-            views.add_metric(list(labels), count)
-        yield views
-        yield GaugeMetricFamily(
-            "helpline_content_nodes", "Screens in the content being served.", value=self.nodes
-        )
-        yield GaugeMetricFamily(
-            "helpline_content_languages", "Languages in the language menu.", value=self.languages
-        )
-
-
-_TEMPLATES = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-
-_PAGE = _TEMPLATES.from_string(
-    """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} · helpline admin</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
-table { border-collapse: collapse; margin: 0 0 2rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-nav a { margin-right: 1rem; }
-.note { color: #555; max-width: 45rem; }
-pre { background: #f6f6f6; padding: 1rem; overflow: auto; }
-</style></head><body>
-<nav>{% for label, href in links %}<a href="{{ href }}">{{ label }}</a>{% endfor %}
-<form method="post" action="/admin/logout" style="display:inline"><button>Log out</button></form>
-</nav>
-<h1>{{ title }}</h1>
-{{ body }}
-</body></html>
-"""
-)
-
-_STATS = _TEMPLATES.from_string(
-    """<p class="note">Counts only: the helpline keeps no row about any person, no times of day
-and no paths. {{ total }} screens shown in all.</p>
-<p class="note">Only days that have ended (UTC) are shown, and a counter below {{ min_count }} on
-its day is left out, so no count here can follow one person while they use the helpline.</p>
-<h2>Where people stop (estimate)</h2>
-<p class="note">"Went on" shares each next screen's visits among the screens that lead to it.
-A high share that stopped on a menu or a question may mean it is unclear. Screens with no
-next screen end a path; stopping there is expected.</p>
-<table><tr><th>screen</th><th>title</th><th>shown</th><th>went on (est.)</th><th>stopped</th></tr>
-{% for row in drops %}
-<tr><td>{{ row.node }}</td><td>{{ titles.get(row.node, "(no longer in the content)") }}</td>
-<td class="n">{{ row.views }}</td>
-{% if row.rate is none %}<td class="n">–</td><td>end of a path</td>
-{% else %}<td class="n">{{ "%.0f"|format(row.onward) }}</td>
-<td class="n">{{ "%.0f%%"|format(row.rate * 100) }}</td>{% endif %}</tr>
-{% endfor %}
-</table>
-{% macro totals(name, items) %}
-<table><tr><th>{{ name }}</th><th>shown</th></tr>
-{% for key, count in items %}
-<tr><td>{{ key }}</td><td class="n">{{ count }}</td></tr>
-{% endfor %}
-</table>
-{% endmacro %}
-<h2>By language</h2>
-{{ totals("language", locales) }}
-<h2>By channel</h2>
-{{ totals("channel", channels) }}
-<h2>By day</h2>
-{{ totals("day", days) }}
-<h2>All counters</h2>
-<table><tr><th>day</th><th>channel</th><th>language</th><th>screen</th><th>count</th></tr>
-{% for key, count in rows %}
-<tr><td>{{ key[0].isoformat() }}</td><td>{{ key[1] }}</td><td>{{ key[2] }}</td>
-<td>{{ key[3] }}</td><td class="n">{{ count }}</td></tr>
-{% endfor %}
-</table>
-"""
-)
-
-
-_LOGIN = _TEMPLATES.from_string(
-    """{% if problem %}<p class="note"><strong>{{ problem }}</strong></p>{% endif %}
-<form method="post" action="/admin/login">
-<p><label>Admin token <input type="password" name="token" autocomplete="current-password"
-required></label></p>
-<p><button type="submit">Log in</button></p>
-</form>
-<p class="note">The token is sent once, in this form; the browser keeps only a login cookie
-(HttpOnly) for 8 hours. Scripts can send <code>Authorization: Bearer</code> instead.</p>
-"""
-)
-
 _LINKS = [
     ("Statistics", "/admin/stats"),
     ("CSV", "/admin/stats.csv"),
@@ -278,8 +165,10 @@ _LINKS = [
 
 
 def _page(title: str, body: Markup, status: int = 200) -> HTMLResponse:
+    from bot.admin_pages import PAGE  # Jinja2 and the templates: loaded by the first admin page
+
     return HTMLResponse(
-        _PAGE.render(title=title, body=body, links=_LINKS), status_code=status, headers=NO_STORE
+        PAGE.render(title=title, body=body, links=_LINKS), status_code=status, headers=NO_STORE
     )
 
 
@@ -324,7 +213,9 @@ def admin_router(
         """The login form (404 when no admin token is configured)."""
         if admin is None:
             raise HTTPException(404, "Not Found")
-        return _page("Log in", Markup(_LOGIN.render(problem=None)))
+        from bot.admin_pages import LOGIN
+
+        return _page("Log in", Markup(LOGIN.render(problem=None)))
 
     @router.post("/admin/login")
     async def log_in(request: Request) -> Response:
@@ -339,7 +230,9 @@ def admin_router(
         try:
             await admin.check(request, presented or "", cookie=False)
         except HTTPException as refused:
-            body = Markup(_LOGIN.render(problem=refused.detail))
+            from bot.admin_pages import LOGIN
+
+            body = Markup(LOGIN.render(problem=refused.detail))
             return _page("Log in", body, status=refused.status_code)
         response = RedirectResponse("/admin/stats", status_code=303, headers=NO_STORE)
         admin.log_in(response)
@@ -359,7 +252,9 @@ def admin_router(
         rows = await shown_rows(source)
         flows = source.content.current.flows
         views = _totals(rows, 3)
-        body = _STATS.render(
+        from bot.admin_pages import STATS
+
+        body = STATS.render(
             total=sum(count for _key, count in rows),
             drops=drop_off(views, flows),
             titles={node.id: node.title for node in flows.nodes.values()},
@@ -413,10 +308,9 @@ def admin_router(
         """Prometheus text format: screen views by channel, language and screen (closed days)."""
         rows = await shown_rows(source)
         current = source.content.current
-        registry = CollectorRegistry(auto_describe=False)
-        registry.register(
-            _CountersCollector(rows, len(current.flows.nodes), len(current.localizer.locales))
-        )
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        from bot.admin_metrics import CONTENT_TYPE_LATEST, exposition  # loaded by the first scrape
+
+        body = exposition(rows, len(current.flows.nodes), len(current.localizer.locales))
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -20,13 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.admin import admin_router
 from bot.bodies import BodyDeadline
-from bot.channels.telegram import WEBHOOK_PATH
+from bot.channels.telegram_updates import WEBHOOK_PATH
 from bot.channels.web import RuntimeDep, missing_page, web_router
 from bot.http import BodyTooLarge, SecurityHeaders, read_limited_body
 from bot.logs import configure_logging
 from bot.ratelimit import webhook_guard
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from bot.warmup import AfterFirstAnswer
 
 __all__ = ["create_app"]
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyDeadline)
+    app.add_middleware(AfterFirstAnswer)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(web_router())
     app.include_router(admin_router(settings))

@@ -97,6 +97,21 @@ async def test_after_training_the_classifier_answers(tmp_path: Path) -> None:
         )
 
 
+async def test_the_warm_up_waits_for_the_first_answer(tmp_path: Path) -> None:
+    """Loading a model and dateparser's data would share the CPU with the first person's answer
+    just as the port opens: the warm-up holds back until a turn (a POST) has been answered."""
+    async with service(tmp_path, delay=0) as (runtime, client):
+        warmup = runtime.warmup
+        assert warmup is not None
+        assert (await client.get("/readyz")).status_code == 200
+        assert not warmup.go.is_set(), "a health check is nobody's answer: still held back"
+        answered = await client.post("/api/chat", json={"text": "/start"})
+        assert answered.status_code == 200 and answered.json()["replies"]
+        assert warmup.go.is_set(), "the first answer is out: the warm-up goes"
+        assert await asyncio.to_thread(warmup.done.wait, 300), "and the classifier came in"
+        assert runtime.content.classifier_ready
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A writable copy of the real flows and catalogs."""

@@ -38,7 +38,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram_updates import BadUpdate, Incoming, read_update
+from bot.channels.telegram_updates import WEBHOOK_PATH, BadUpdate, Incoming, read_update
 from bot.conversation import Answer, Conversations
 from bot.delivery import OutgoingMessage, deliver_once
 from bot.engine.types import Reply
@@ -61,7 +61,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 """Only what the helpline answers (and the news that a person blocked the bot)."""
 MESSAGE_LIMIT = int(MessageLimit.MAX_TEXT_LENGTH)
@@ -222,6 +221,9 @@ class TelegramChannel:
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
             request=request,
+            # Updates come by webhook, never by getUpdates: the same client (one TLS context
+            # and pool built at start instead of two).
+            get_updates_request=request,
         )
         rate = build_send_rate(settings.telegram_rate_limit, settings.redis_url)
         return cls(settings, conversations, bot, rate)
@@ -232,7 +234,9 @@ class TelegramChannel:
         return self.started
 
     async def start(self) -> None:
-        """Check the token, point Telegram's webhook at us with our secret, set the commands."""
+        """Check the token and point Telegram's webhook at us with our secret. The command menu
+        is set in the background: no answer needs it, and it is three more round trips to
+        Telegram that the start (and the first person's answer) would otherwise wait for."""
         settings = self.settings
         assert settings.public_url is not None and settings.telegram_webhook_secret is not None
         await self.bot.initialize()
@@ -241,6 +245,12 @@ class TelegramChannel:
             secret_token=settings.telegram_webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
         )
+        self.started = True
+        log.info("telegram webhook set")
+        self._spawn(self._set_commands())
+
+    async def _set_commands(self) -> None:
+        """The menu of commands in each language, and English for every other one."""
         try:
             for language, commands in _COMMANDS.items():
                 await self.bot.set_my_commands(
@@ -249,12 +259,10 @@ class TelegramChannel:
             await self.bot.set_my_commands([BotCommand(n, t) for n, t in _COMMANDS["en"]])
         except TelegramError as exc:
             log.warning("could not set the command menu: %s", type(exc).__name__)
-        self.started = True
-        log.info("telegram webhook set")
 
     async def stop(self, timeout: float = 5.0) -> None:
-        """Let button acknowledgements finish (bounded), then close the client (the webhook
-        stays set for other workers)."""
+        """Let button acknowledgements and the command menu finish (bounded), then close the
+        client (the webhook stays set for other workers)."""
         self.started = False
         if self.tasks:
             _, late = await asyncio.wait(set(self.tasks), timeout=timeout)

@@ -18,8 +18,11 @@ from typing import Any
 
 from bot.engine.types import Event
 
-__all__ = ["MAX_ID", "BadUpdate", "Incoming", "read_update"]
+__all__ = ["MAX_ID", "WEBHOOK_PATH", "BadUpdate", "Incoming", "read_update"]
 
+WEBHOOK_PATH = "/telegram/webhook"
+"""Where Telegram posts updates. Here, not in ``bot.channels.telegram``, so that the app can
+declare the route without importing python-telegram-bot when Telegram is off."""
 MAX_ID = 2**63 - 1
 """Telegram ids fit in a signed 64-bit integer."""
 MEDIA_KINDS = (

@@ -20,8 +20,9 @@ mix.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,12 +39,30 @@ __all__ = ["LiveMatcher", "StandbyMatcher"]
 
 
 class StandbyMatcher:
-    """Danger phrases, then fuzzy keywords; implements the engine's ``Matcher``."""
+    """Danger phrases, then fuzzy keywords; implements the engine's ``Matcher``.
 
-    def __init__(self, danger: DangerDetector, keywords: FuzzyMatcher, nodes: Iterable[str]):
+    The danger phrases are compiled at once; the keyword tables (a tenth of a second of the
+    start, most of this matcher) when the first typed text needs them. On a restart the trained
+    classifier comes from the cache about a second after the first answer, usually before anyone
+    has typed, and the keyword tables are then never built at all.
+    """
+
+    def __init__(
+        self,
+        danger: DangerDetector,
+        keywords: Callable[[], FuzzyMatcher],
+        nodes: Iterable[str],
+    ) -> None:
         self.danger = danger
-        self.keywords = keywords
+        self._build_keywords = keywords
         self.nodes = set(nodes)
+
+    @functools.cached_property
+    def keywords(self) -> FuzzyMatcher:
+        """The fuzzy keyword matcher, built on first use, with the content's danger phrases."""
+        keywords = self._build_keywords()
+        keywords.danger = self.danger
+        return keywords
 
     @classmethod
     def from_flows(
@@ -52,9 +71,9 @@ class StandbyMatcher:
         """Build from the flows' keywords and ``flows_dir``'s danger file (``PatternError``
         when that file cannot be used, as for the trained matcher)."""
         danger = DangerDetector.from_flows_dir(flows_dir)
-        keywords = FuzzyMatcher.from_flows(flows, languages)
-        keywords.danger = danger
-        return cls(danger, keywords, flows.nodes)
+        return cls(
+            danger, functools.partial(FuzzyMatcher.from_flows, flows, languages), flows.nodes
+        )
 
     def match(self, text: str, locale: str) -> Match:
         """The emergency (or fear) screen on a danger phrase, else what the keywords say."""

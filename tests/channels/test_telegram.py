@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.app import create_app
 from bot.channels.telegram import ALLOWED_UPDATES
 from bot.settings import Settings
-from tests.conftest import WEBHOOK_SECRET
+from tests.conftest import WEBHOOK_SECRET, make_settings
 from tests.support import updates
 from tests.support.fake_telegram import Call, FakeTelegram, post_update
 
@@ -55,6 +58,45 @@ def test_startup_sets_webhook_with_secret_and_allowed_updates(
     assert webhook.params["url"] == "https://helpline.example.org/telegram/webhook"
     assert webhook.params["secret_token"] == WEBHOOK_SECRET
     assert webhook.params["allowed_updates"] == ALLOWED_UPDATES
+
+
+def _commands(call: Call) -> list[str]:
+    listed = call.params["commands"]
+    return [c["command"] for c in (json.loads(listed) if isinstance(listed, str) else listed)]
+
+
+def test_the_command_menu_is_set_after_the_start_in_each_language(
+    telegram_app: tuple[str, Settings], fake_telegram: FakeTelegram
+) -> None:
+    """Set in the background once the webhook is (the start does not wait for three more round
+    trips): Spanish, English, and English for every other language."""
+    fake_telegram.wait_for(lambda fake: len(fake.sent("setMyCommands")) >= 3)
+    menus = {
+        c.params.get("language_code"): _commands(c) for c in fake_telegram.sent("setMyCommands")
+    }
+    assert set(menus) == {"es", "en", None}
+    assert menus["es"][0] == "peligro" and menus["en"][0] == menus[None][0] == "danger"
+
+
+async def test_the_start_does_not_wait_for_the_command_menu(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    """A Bot API that takes its time over the menu (here it hangs) holds back neither the start
+    nor the first answer."""
+    fake_telegram.hang("setMyCommands", times=3, seconds=60)
+    settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'helpline.db'}", fake_telegram)
+    app = create_app(settings)
+    try:
+        async with app.router.lifespan_context(app):
+            runtime = app.state.runtime
+            assert runtime.ready
+            assert runtime.telegram.tasks, "the menu is still being set, in the background"
+            body = json.dumps(updates.text("/start", "es-MX")).encode()
+            assert (await runtime.telegram.handle(body)).status_code == 200
+            assert fake_telegram.sent("setMyCommands") == [], "the menu is still hanging"
+            fake_telegram.release()
+    finally:
+        fake_telegram.release()
 
 
 def test_start_in_spanish_from_es_mx(

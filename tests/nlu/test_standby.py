@@ -54,3 +54,14 @@ def test_install_swaps_in_the_trained_matcher(
     live.install(matcher)
     assert live.ready.is_set() and live.trained is matcher
     assert live.match(text, "es") == matcher.match(text, "es")
+
+
+def test_the_keyword_tables_are_built_by_the_first_typed_text(content: Content) -> None:
+    """Not at start (a tenth of a second of it, and on a restart the cached classifier is
+    usually in before anyone types); danger phrases are ready at once."""
+    fresh = StandbyMatcher.from_flows(content.flows, LANGUAGES, REPO_ROOT / "flows")
+    assert "keywords" not in vars(fresh), "no keyword tables at start"
+    found = fresh.match("necesito un abogado gratis", "es")
+    assert found.node is not None or found.candidates
+    assert "keywords" in vars(fresh), "built by the first typed text, and kept"
+    assert fresh.keywords.danger is fresh.danger
