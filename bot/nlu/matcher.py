@@ -12,11 +12,12 @@ The questions asked of every message, in order (each ends the search when it ans
 4. **Only a greeting, thanks or "help"** (``bot.nlu.smalltalk``) → ``main`` or ``help``.
 5. **The classifier** (``bot.nlu.classifier``, trained from every screen's ``examples`` and
    ``keywords`` and from off-topic chatter; greetings and apologies are taken out first, from
-   the training texts and the message alike, see ``bot.nlu.smalltalk.without_courtesy``): its probabilities are added up per topic, so that
-   two screens of the same topic do not split the vote. The best topic's best screen is chosen
-   when the topic reaches ``Settings.confident`` and no other topic is within
-   ``Settings.margin``; topics that reach ``Settings.candidate`` are offered as buttons ("Did
-   you mean") otherwise; nothing is offered when the off-topic class wins or nothing reaches it.
+   the training texts and the message alike: ``bot.nlu.smalltalk.without_courtesy``): its
+   probabilities are added up per topic, so that two screens of the same topic do not split the
+   vote. The best topic's best screen is chosen when the topic reaches ``Settings.confident``
+   and no other topic is within ``Settings.margin``; topics that reach ``Settings.candidate``
+   are offered as buttons ("Did you mean") otherwise; nothing is offered when the off-topic
+   class wins or nothing reaches it.
    The engine then says so kindly, with the main menu and the 🆘 button.
 
 The thresholds were chosen on the ``dev`` rows (``tests/data/nlu_eval.tsv``); the held-out rows
