@@ -26,7 +26,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # Then the code, without resolving dependencies again.
 COPY README.md ./
 COPY bot ./bot
-RUN pip install --no-deps --constraint constraints.txt .
+# `python -m bot` run from /app imports this folder (the working directory comes first on the
+# path), not the installed copy, and PYTHONDONTWRITEBYTECODE keeps Python from caching its
+# bytecode: compile it here once, or every start compiles the whole package again (a quarter
+# of a second of each start, measured by `make bench`).
+RUN pip install --no-deps --constraint constraints.txt . \
+    && python -m compileall -q bot
 
 COPY --chown=helpline:helpline flows ./flows
 COPY --chown=helpline:helpline locales ./locales

@@ -47,6 +47,20 @@ def test_command_serves_the_helpline(dockerfile: DockerfileParser) -> None:
     assert json.loads(command) == ["python", "-m", "bot", "run"]
 
 
+def test_the_code_the_command_imports_is_compiled_in_the_image(
+    dockerfile: DockerfileParser,
+) -> None:
+    """``python -m bot`` from WORKDIR imports ``./bot``; with PYTHONDONTWRITEBYTECODE set,
+    Python never caches its bytecode, so it must be compiled at build time."""
+    assert dockerfile.envs.get("PYTHONDONTWRITEBYTECODE") == "1"
+    steps = [(i["instruction"], i["value"]) for i in dockerfile.structure]
+    copied = steps.index(("COPY", "bot ./bot"))
+    assert any(
+        name == "RUN" and "compileall" in value and value.rstrip().endswith(" bot")
+        for name, value in steps[copied + 1 :]
+    ), "no RUN compiles ./bot after it is copied"
+
+
 def test_catalogs_compiled_and_data_outside_the_image(dockerfile: DockerfileParser) -> None:
     assert any("pybabel compile" in run for run in instructions(dockerfile, "RUN"))
     assert dockerfile.envs["DATA_DIR"] == "/data"
