@@ -20,14 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.store.counters import CounterKey, SqlCounters
 from bot.store.models import DeliveryRow
-from bot.store.states import ConcurrentUpdate, SqlStateStore, Update, utcnow
+from bot.store.states import ConcurrentUpdate, SqlStateStore, Update, rowcount, utcnow
 
 __all__ = [
     "DEDUPE_WINDOW",
@@ -157,27 +158,27 @@ class SqlOutbox:
         render: Callable[[T], list[OutgoingMessage]] | None,
         single_in_response: bool,
     ) -> tuple[TurnOutcome[T], bool]:
+        """The turn's statements, fewest first: load the state, write it, insert the mark.
+
+        The mark is inserted last with ``ON CONFLICT DO NOTHING`` instead of looked up first: a
+        fresh update (nearly every one) costs no extra ``SELECT``; a redelivery is found when
+        the insert adds nothing, and its turn is rolled back unseen (the engine has no other
+        effect) before its outbox is read. On PostgreSQL a second worker's insert of the same
+        id waits for the first one's commit, so exactly one of them runs the turn.
+        """
         now = utcnow()
-        if mark is not None:
-            seen = await session.get(DeliveryRow, (mark.channel, mark.update_id))
-            if seen is not None:
-                claimed = self._claim(seen, now)
-                await session.commit()
-                return TurnOutcome(None, claimed), False
-        row, current = await self.states.load(session, key, lock=True)
+        version, current = await self.states.load(session, key, lock=True)
         new_state, result = await update_state(current)
         messages = render(result) if render is not None else []
         pending: Pending | None = None
         try:
-            erased = await self.states.stage(session, key, row, new_state)
-            counter = count(result)
-            if counter is not None and self.counters is not None:
-                await self.counters.add_in(session, counter)
+            erased = await self.states.stage(session, key, version, new_state)
             if mark is not None:
                 done = len(messages) == 0 or (single_in_response and len(messages) == 1)
                 sent = len(messages) if done else 0
-                session.add(
-                    DeliveryRow(
+                inserted = await session.execute(
+                    self._insert(session)(DeliveryRow)
+                    .values(
                         channel=mark.channel,
                         update_id=mark.update_id,
                         created_at=now,
@@ -185,23 +186,52 @@ class SqlOutbox:
                         sent=sent,
                         lease_until=None if done else now + self.lease,
                     )
+                    .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+                    # RETURNING, not rowcount: psycopg reports -1 for an INSERT's rowcount.
+                    .returning(DeliveryRow.sent)
                 )
+                if inserted.first() is None:
+                    await session.rollback()
+                    return TurnOutcome(None, await self._redelivered(session, mark, now)), False
                 pending = Pending(messages, sent, fresh=True, owned=True)
+            counter = count(result)
+            if counter is not None and self.counters is not None:
+                await self.counters.add_in(session, counter)
             await session.commit()
-        except (StaleDataError, IntegrityError) as exc:
+        except (ConcurrentUpdate, IntegrityError) as exc:
             await session.rollback()
             raise ConcurrentUpdate(key[:8]) from exc
         return TurnOutcome(result, pending), erased
 
-    def _claim(self, row: DeliveryRow, now: dt.datetime) -> Pending:
+    @staticmethod
+    def _insert(session: AsyncSession) -> Callable[..., Any]:
+        """The dialect's ``INSERT`` (both have ``ON CONFLICT``; Core's generic one has not)."""
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        return pg_insert if dialect == "postgresql" else sqlite_insert
+
+    async def _redelivered(self, session: AsyncSession, mark: Mark, now: dt.datetime) -> Pending:
         """A redelivered update: its outbox, leased to us when nobody else is sending it."""
-        if row.outbox is None:
+        found = (
+            await session.execute(
+                select(DeliveryRow.outbox, DeliveryRow.sent, DeliveryRow.lease_until).where(
+                    DeliveryRow.channel == mark.channel, DeliveryRow.update_id == mark.update_id
+                )
+            )
+        ).first()
+        if found is None or found.outbox is None:
+            await session.commit()
             return Pending([], 0, fresh=False, owned=True)
-        messages: list[OutgoingMessage] = json.loads(row.outbox)
-        if row.lease_until is not None and row.lease_until > now:
-            return Pending(messages, row.sent, fresh=False, owned=False)
-        row.lease_until = now + self.lease
-        return Pending(messages, row.sent, fresh=False, owned=True)
+        messages: list[OutgoingMessage] = json.loads(found.outbox)
+        if found.lease_until is not None and found.lease_until > now:
+            await session.commit()
+            return Pending(messages, found.sent, fresh=False, owned=False)
+        await session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.channel == mark.channel, DeliveryRow.update_id == mark.update_id)
+            .values(lease_until=now + self.lease)
+        )
+        await session.commit()
+        return Pending(messages, found.sent, fresh=False, owned=True)
 
     async def record_sent(self, mark: Mark, sent: int, total: int) -> None:
         """``sent`` messages of the outbox went out; when all did, forget the outbox."""
@@ -240,4 +270,4 @@ class SqlOutbox:
                 delete(DeliveryRow).where(DeliveryRow.created_at <= utcnow() - self.window)
             )
             await session.commit()
-            return int(getattr(result, "rowcount", 0) or 0)
+            return rowcount(result)

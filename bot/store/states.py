@@ -14,12 +14,12 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.engine.types import ConversationState
 from bot.store.erasure import overwrite_before_delete, wipe_after_erasure
@@ -51,6 +51,11 @@ def utcnow() -> dt.datetime:
 
 class ConcurrentUpdate(Exception):
     """Another worker changed the same conversation first; retry with its state."""
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an ``UPDATE`` or ``DELETE`` touched (every driver here reports it)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -109,15 +114,14 @@ class SqlStateStore:
     async def transaction(self, key: str, update: Update[T]) -> T:
         """Load, update and save one conversation under optimistic concurrency."""
         async with self.sessions() as session:
-            row, current = await self.load(session, key)
+            version, current = await self.load(session, key)
             new_state, result = await update(current)
-            erased = False
             try:
-                erased = await self.stage(session, key, row, new_state)
+                erased = await self.stage(session, key, version, new_state)
                 await session.commit()
-            except (StaleDataError, IntegrityError) as exc:
+            except ConcurrentUpdate:
                 await session.rollback()
-                raise ConcurrentUpdate(key[:8]) from exc
+                raise
         if erased:
             await self.wipe()
         return result
@@ -132,51 +136,69 @@ class SqlStateStore:
 
     async def load(
         self, session: AsyncSession, key: str, *, lock: bool = False
-    ) -> tuple[ConversationRow | None, ConversationState | None]:
-        """The row and its live state (``None`` when absent or expired), in ``session``.
+    ) -> tuple[int | None, ConversationState | None]:
+        """The row's version (``None`` when absent) and its live state (``None`` when absent or
+        expired), in ``session``.
 
-        ``lock`` takes the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one
-        person wait for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already
-        serialises writers.
+        One Core ``SELECT`` by primary key: on this path, run for every update, the ORM's
+        identity map and unit of work cost more CPU than the statement itself. ``lock`` takes
+        the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one person wait
+        for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already serialises
+        writers.
         """
-        row = await session.get(ConversationRow, key, with_for_update=lock or None)
-        current = None
-        if row is not None and row.expires_at > utcnow():
-            current = ConversationState.model_validate_json(row.data)
-        return row, current
+        query = select(
+            ConversationRow.version, ConversationRow.data, ConversationRow.expires_at
+        ).where(ConversationRow.key == key)
+        if lock:
+            query = query.with_for_update()
+        found = (await session.execute(query)).first()
+        if found is None:
+            return None, None
+        version, data, expires_at = found
+        current = ConversationState.model_validate_json(data) if expires_at > utcnow() else None
+        return int(version), current
 
     async def stage(
         self,
         session: AsyncSession,
         key: str,
-        row: ConversationRow | None,
+        version: int | None,
         new_state: ConversationState | None,
     ) -> bool:
-        """Put the new state (or its erasure) into ``session``; the caller commits.
+        """Write the new state (or its erasure) in ``session`` if the row is still at
+        ``version`` (``None``: still absent); the caller commits.
 
-        True when a row was erased: after the commit the caller runs ``wipe`` so that the erased
-        answers leave the database files too (SQLite's log, PostgreSQL's old row versions).
+        Raises ``ConcurrentUpdate`` when another worker wrote the row since ``load`` (the
+        version moved, or it inserted the same new key first). True when a row was erased:
+        after the commit the caller runs ``wipe`` so that the erased answers leave the database
+        files too (SQLite's log, PostgreSQL's old row versions).
         """
         now = utcnow()
+        where = (ConversationRow.key == key) & (ConversationRow.version == version)
         if new_state is None:
-            if row is None:
+            if version is None:
                 return False
-            await overwrite_before_delete(session, ConversationRow.key == key)
-            await session.delete(row)
+            await overwrite_before_delete(session, where)
+            deleted = await session.execute(delete(ConversationRow).where(where))
+            if rowcount(deleted) != 1:
+                raise ConcurrentUpdate(key[:8])
             return True
-        if row is None:
-            session.add(
-                ConversationRow(
-                    key=key,
-                    data=new_state.model_dump_json(),
-                    updated_at=now,
-                    expires_at=self._expiry(new_state, now),
-                )
-            )
-        else:
-            row.data = new_state.model_dump_json()
-            row.updated_at = now
-            row.expires_at = self._expiry(new_state, now)
+        values = {
+            "data": new_state.model_dump_json(),
+            "updated_at": now,
+            "expires_at": self._expiry(new_state, now),
+        }
+        if version is None:
+            try:
+                await session.execute(insert(ConversationRow).values(key=key, version=1, **values))
+            except IntegrityError as exc:
+                raise ConcurrentUpdate(key[:8]) from exc
+            return False
+        updated = await session.execute(
+            update(ConversationRow).where(where).values(version=version + 1, **values)
+        )
+        if rowcount(updated) != 1:
+            raise ConcurrentUpdate(key[:8])
         return False
 
     async def erase(self, key: str) -> None:
@@ -196,7 +218,7 @@ class SqlStateStore:
             await overwrite_before_delete(session, where)
             result = await session.execute(delete(ConversationRow).where(where))
             await session.commit()
-            purged = int(getattr(result, "rowcount", 0) or 0)
+            purged = rowcount(result)
         if purged or self.wipe_pending:
             await self.wipe()
         return purged
