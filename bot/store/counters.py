@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.models import CounterRow
@@ -46,16 +47,16 @@ class SqlCounters:
         self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1
     ) -> None:
         """Upsert ``count = count + amount`` (safe with several workers)."""
+        key = (day, channel, locale, node)
         async with self.sessions() as session:
-            await self.add_in(session, (day, channel, locale, node), amount)
+            await session.run_sync(lambda sync: self.add_in(sync.connection(), key, amount))
             await session.commit()
 
     @staticmethod
-    async def add_in(session: AsyncSession, key: CounterKey, amount: int = 1) -> None:
+    def add_in(connection: Connection, key: CounterKey, amount: int = 1) -> None:
         """The same upsert inside the caller's transaction (a turn counts as it commits)."""
         day, channel, locale, node = key
-        dialect = session.bind.dialect.name if session.bind else "sqlite"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         statement = insert(CounterRow).values(
             day=day, channel=channel, locale=locale, node=node, count=amount
         )
@@ -63,7 +64,7 @@ class SqlCounters:
             index_elements=["day", "channel", "locale", "node"],
             set_={"count": CounterRow.count + amount},
         )
-        await session.execute(statement)
+        connection.execute(statement)
 
     async def all(self) -> list[tuple[CounterKey, int]]:
         """Every counter row, oldest day first."""

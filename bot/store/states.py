@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Result
+from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
-from bot.store.erasure import overwrite_before_delete, wipe_after_erasure
+from bot.store.erasure import (
+    note_erasure,
+    overwrite_before_delete,
+    overwrite_in,
+    wipe_after_erasure,
+)
 from bot.store.models import ConversationRow
 
 __all__ = [
@@ -137,21 +142,28 @@ class SqlStateStore:
     async def load(
         self, session: AsyncSession, key: str, *, lock: bool = False
     ) -> tuple[int | None, ConversationState | None]:
+        """``load_in`` in an asyncio session."""
+        return await session.run_sync(lambda sync: self.load_in(sync.connection(), key, lock=lock))
+
+    def load_in(
+        self, connection: Connection, key: str, *, lock: bool = False
+    ) -> tuple[int | None, ConversationState | None]:
         """The row's version (``None`` when absent) and its live state (``None`` when absent or
-        expired), in ``session``.
+        expired), in ``connection``'s transaction.
 
         One Core ``SELECT`` by primary key: on this path, run for every update, the ORM's
         identity map and unit of work cost more CPU than the statement itself. ``lock`` takes
         the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one person wait
         for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already serialises
-        writers.
+        writers. Synchronous, so that SQLite's turns run it on their writer's thread
+        (``bot.store.writer``).
         """
         query = select(
             ConversationRow.version, ConversationRow.data, ConversationRow.expires_at
         ).where(ConversationRow.key == key)
         if lock:
             query = query.with_for_update()
-        found = (await session.execute(query)).first()
+        found = connection.execute(query).first()
         if found is None:
             return None, None
         version, data, expires_at = found
@@ -165,24 +177,39 @@ class SqlStateStore:
         version: int | None,
         new_state: ConversationState | None,
     ) -> bool:
-        """Write the new state (or its erasure) in ``session`` if the row is still at
-        ``version`` (``None``: still absent); the caller commits.
+        """``stage_in`` in an asyncio session (and the compaction told of an erasure)."""
+        erased, xid = await session.run_sync(
+            lambda sync: self.stage_in(sync.connection(), key, version, new_state)
+        )
+        note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+        return erased
+
+    def stage_in(
+        self,
+        connection: Connection,
+        key: str,
+        version: int | None,
+        new_state: ConversationState | None,
+    ) -> tuple[bool, int | None]:
+        """Write the new state (or its erasure) if the row is still at ``version`` (``None``:
+        still absent); the caller commits.
 
         Raises ``ConcurrentUpdate`` when another worker wrote the row since ``load`` (the
-        version moved, or it inserted the same new key first). True when a row was erased:
-        after the commit the caller runs ``wipe`` so that the erased answers leave the database
-        files too (SQLite's log, PostgreSQL's old row versions).
+        version moved, or it inserted the same new key first). Returns whether a row was erased
+        (after the commit the caller runs ``wipe``, so that the erased answers leave the
+        database files too: SQLite's log, PostgreSQL's old row versions) and PostgreSQL's
+        erasing transaction id for ``note_erasure``.
         """
         now = utcnow()
         where = (ConversationRow.key == key) & (ConversationRow.version == version)
         if new_state is None:
             if version is None:
-                return False
-            await overwrite_before_delete(session, where)
-            deleted = await session.execute(delete(ConversationRow).where(where))
+                return False, None
+            _, xid = overwrite_in(connection, where)
+            deleted = connection.execute(delete(ConversationRow).where(where))
             if rowcount(deleted) != 1:
                 raise ConcurrentUpdate(key[:8])
-            return True
+            return True, xid
         values = {
             "data": new_state.model_dump_json(),
             "updated_at": now,
@@ -190,16 +217,16 @@ class SqlStateStore:
         }
         if version is None:
             try:
-                await session.execute(insert(ConversationRow).values(key=key, version=1, **values))
+                connection.execute(insert(ConversationRow).values(key=key, version=1, **values))
             except IntegrityError as exc:
                 raise ConcurrentUpdate(key[:8]) from exc
-            return False
-        updated = await session.execute(
+            return False, None
+        updated = connection.execute(
             update(ConversationRow).where(where).values(version=version + 1, **values)
         )
         if rowcount(updated) != 1:
             raise ConcurrentUpdate(key[:8])
-        return False
+        return False, None
 
     async def erase(self, key: str) -> None:
         """Overwrite and delete the row now, then wipe what the database keeps of it."""
