@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Insert, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -247,20 +248,16 @@ class SqlOutbox:
         if turn.mark is not None:
             done = len(messages) == 0 or (turn.single_in_response and len(messages) == 1)
             sent = len(messages) if done else 0
-            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
             inserted = connection.execute(
-                insert(DeliveryRow)
-                .values(
-                    channel=turn.mark.channel,
-                    update_id=turn.mark.update_id,
-                    created_at=turn.now,
-                    outbox=None if done else json.dumps(messages),
-                    sent=sent,
-                    lease_until=None if done else turn.now + self.lease,
-                )
-                .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-                # RETURNING, not rowcount: psycopg reports -1 for an INSERT's rowcount.
-                .returning(DeliveryRow.sent)
+                _mark_insert(connection.dialect.name),
+                {
+                    "m_channel": turn.mark.channel,
+                    "m_update_id": turn.mark.update_id,
+                    "m_created_at": turn.now,
+                    "m_outbox": None if done else json.dumps(messages),
+                    "m_sent": sent,
+                    "m_lease_until": None if done else turn.now + self.lease,
+                },
             )
             if inserted.first() is None:
                 return None
@@ -321,6 +318,21 @@ class SqlOutbox:
             )
             await session.commit()
             return rowcount(result)
+
+
+@functools.cache
+def _mark_insert(dialect: str) -> Insert:
+    """``INSERT`` of a dedupe mark, ``ON CONFLICT DO NOTHING RETURNING``, built once per dialect
+    (building a statement and its cache key for every turn cost more CPU than running it).
+    RETURNING, not rowcount: psycopg reports -1 for an INSERT's rowcount."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = ("channel", "update_id", "created_at", "outbox", "sent", "lease_until")
+    return (
+        insert(DeliveryRow)
+        .values({name: bindparam(f"m_{name}") for name in columns})
+        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+        .returning(DeliveryRow.sent)
+    )
 
 
 def _close_all(held: list[Connection]) -> None:

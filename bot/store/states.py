@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -56,6 +56,30 @@ def utcnow() -> dt.datetime:
 
 class ConcurrentUpdate(Exception):
     """Another worker changed the same conversation first; retry with its state."""
+
+
+# The turn's statements, built once with bound parameters: building a statement and its cache
+# key each time cost more CPU than running it (SQLAlchemy memoises both on the object).
+_LOAD = select(ConversationRow.version, ConversationRow.data, ConversationRow.expires_at).where(
+    ConversationRow.key == bindparam("k")
+)
+_LOAD_LOCKED = _LOAD.with_for_update()
+_INSERT = insert(ConversationRow)
+_UPDATE = (
+    update(ConversationRow)
+    .where(ConversationRow.key == bindparam("k"), ConversationRow.version == bindparam("v"))
+    .values(
+        version=bindparam("v_new"),
+        data=bindparam("v_data"),
+        updated_at=bindparam("v_updated_at"),
+        expires_at=bindparam("v_expires_at"),
+    )
+)
+
+
+def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
+    """``_UPDATE``'s parameter names (a bound parameter may not be named like its column)."""
+    return {f"v_{name}": value for name, value in values.items()}
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -158,12 +182,8 @@ class SqlStateStore:
         writers. Synchronous, so that SQLite's turns run it on their writer's thread
         (``bot.store.writer``).
         """
-        query = select(
-            ConversationRow.version, ConversationRow.data, ConversationRow.expires_at
-        ).where(ConversationRow.key == key)
-        if lock:
-            query = query.with_for_update()
-        found = connection.execute(query).first()
+        query = _LOAD_LOCKED if lock else _LOAD
+        found = connection.execute(query, {"k": key}).first()
         if found is None:
             return None, None
         version, data, expires_at = found
@@ -217,12 +237,12 @@ class SqlStateStore:
         }
         if version is None:
             try:
-                connection.execute(insert(ConversationRow).values(key=key, version=1, **values))
+                connection.execute(_INSERT, {"key": key, "version": 1, **values})
             except IntegrityError as exc:
                 raise ConcurrentUpdate(key[:8]) from exc
             return False, None
         updated = connection.execute(
-            update(ConversationRow).where(where).values(version=version + 1, **values)
+            _UPDATE, {"k": key, "v": version, "v_new": version + 1, **_prefixed(values)}
         )
         if rowcount(updated) != 1:
             raise ConcurrentUpdate(key[:8])
