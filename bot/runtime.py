@@ -29,6 +29,7 @@ from bot.store.database import create_engine_for, migrate, session_factory
 from bot.store.erasure import finish_erasures
 from bot.store.outbox import SqlOutbox
 from bot.store.states import ConversationKeys, SqlStateStore
+from bot.store.writer import SqliteWriter
 from bot.warmup import Warmup
 
 if TYPE_CHECKING:
@@ -95,7 +96,10 @@ class Runtime:
             states=states,
             counters=counters,
             outbox=SqlOutbox(
-                states, counters, lease=dt.timedelta(seconds=settings.delivery_lease_seconds)
+                states,
+                counters,
+                lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
+                writer=SqliteWriter.for_url(url),
             ),
         )
         runtime = cls(settings, engine, sessions, content, conversations, counters, states)
@@ -161,6 +165,9 @@ class Runtime:
         if self.limits is not None:
             await self.limits.close()
         await finish_erasures(self.engine)
+        writer = self.conversations.outbox.writer if self.conversations.outbox else None
+        if writer is not None:
+            await writer.close()
         await self.engine.dispose()
 
     @property

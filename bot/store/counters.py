@@ -7,13 +7,15 @@ no row about any person: a counter has no key, no time of day, no sequence.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter as _Tally
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Insert, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.models import CounterRow
@@ -36,6 +38,24 @@ class Counters(Protocol):
         """Every counter, sorted."""
 
 
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    """``INSERT … ON CONFLICT DO UPDATE count = count + excluded.count`` for ``dialect``, built
+    once (building it and its cache key for every turn cost more CPU than running it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(CounterRow).values(
+        day=bindparam("c_day"),
+        channel=bindparam("c_channel"),
+        locale=bindparam("c_locale"),
+        node=bindparam("c_node"),
+        count=bindparam("c_n"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["day", "channel", "locale", "node"],
+        set_={"count": CounterRow.count + statement.excluded.count},
+    )
+
+
 @dataclass
 class SqlCounters:
     """Counters in the ``counter`` table, incremented with an atomic upsert."""
@@ -46,24 +66,18 @@ class SqlCounters:
         self, day: dt.date, channel: str, locale: str, node: str, amount: int = 1
     ) -> None:
         """Upsert ``count = count + amount`` (safe with several workers)."""
+        key = (day, channel, locale, node)
         async with self.sessions() as session:
-            await self.add_in(session, (day, channel, locale, node), amount)
+            await session.run_sync(lambda sync: self.add_in(sync.connection(), key, amount))
             await session.commit()
 
     @staticmethod
-    async def add_in(session: AsyncSession, key: CounterKey, amount: int = 1) -> None:
+    def add_in(connection: Connection, key: CounterKey, amount: int = 1) -> None:
         """The same upsert inside the caller's transaction (a turn counts as it commits)."""
         day, channel, locale, node = key
-        dialect = session.bind.dialect.name if session.bind else "sqlite"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(CounterRow).values(
-            day=day, channel=channel, locale=locale, node=node, count=amount
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["day", "channel", "locale", "node"],
-            set_={"count": CounterRow.count + amount},
-        )
-        await session.execute(statement)
+        statement = _upsert(connection.dialect.name)
+        values = {"day": day, "channel": channel, "locale": locale, "node": node, "n": amount}
+        connection.execute(statement, {f"c_{name}": value for name, value in values.items()})
 
     async def all(self) -> list[tuple[CounterKey, int]]:
         """Every counter row, oldest day first."""

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, pool, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -28,6 +28,7 @@ __all__ = [
     "create_engine_for",
     "migrate",
     "session_factory",
+    "sqlite_writer_engine",
     "sync_url",
 ]
 
@@ -141,7 +142,8 @@ def _file_lock(url: URL) -> Iterator[None]:
 def create_engine_for(url: str) -> AsyncEngine:
     """An asyncio engine with explicit pool limits.
 
-    SQLite: WAL, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction, so a turn that
+    SQLite: WAL with ``synchronous=NORMAL`` (no fsync per commit), a busy timeout, and
+    ``BEGIN IMMEDIATE`` for every transaction, so a turn that
     read the state takes the write lock before it reads (a deferred transaction that reads and
     then writes fails at once with "database is locked" when another writer came between).
     """
@@ -156,22 +158,7 @@ def create_engine_for(url: str) -> AsyncEngine:
             pool_timeout=POOL_TIMEOUT_SECONDS,
         )
 
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # Deleted content is overwritten with zeros, not only marked free (bot.store.erasure).
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.close()
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
-            # An AUTOCOMMIT connection (the WAL checkpoint after an erasure) runs outside any
-            # transaction: SQLite refuses to checkpoint inside one.
-            if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+        _sqlite_setup(engine.sync_engine)
         return engine
     return create_async_engine(
         target,
@@ -181,6 +168,52 @@ def create_engine_for(url: str) -> AsyncEngine:
         pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args={"connect_timeout": 5},
     )
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """Every SQLite connection, async or the turn writer's: WAL, secure delete, and
+    ``BEGIN IMMEDIATE``."""
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a process that dies
+        # loses nothing committed (the log is in the OS's cache); only a power cut or an OS
+        # crash can drop the last commits, never corrupt the file. A dropped turn had been
+        # answered already (a 200 goes out only after its commit and sends), so at worst its
+        # conversation is one step behind, or a redelivered update is answered again.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted content is overwritten with zeros, not only marked free (bot.store.erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+        # An AUTOCOMMIT connection (the WAL checkpoint after an erasure) runs outside any
+        # transaction: SQLite refuses to checkpoint inside one.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_writer_engine(url: str) -> Engine | None:
+    """For SQLite, a synchronous engine with one connection for the turn writer's thread
+    (``bot.store.writer``); ``None`` for any other database."""
+    target = sync_url(url)
+    if target.get_backend_name() != "sqlite":
+        return None
+    _ensure_sqlite_folder(target)
+    engine = create_engine(
+        target,
+        # Opened, used and closed on the writer's one thread; disposal may run elsewhere.
+        connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        poolclass=pool.QueuePool,
+        pool_size=1,
+        max_overflow=0,
+    )
+    _sqlite_setup(engine)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select, text, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.models import ConversationRow
@@ -37,7 +38,9 @@ __all__ = [
     "compact",
     "compaction_done",
     "finish_erasures",
+    "note_erasure",
     "overwrite_before_delete",
+    "overwrite_in",
     "wipe_after_erasure",
 ]
 
@@ -54,29 +57,41 @@ def _dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
-async def overwrite_before_delete(session: AsyncSession, where: ColumnElement[bool]) -> bool:
+def overwrite_in(connection: Connection, where: ColumnElement[bool]) -> tuple[bool, int | None]:
     """On PostgreSQL, overwrite the matching rows' ``data`` before they are deleted.
 
     Returns whether any row matched (on SQLite, where ``secure_delete`` zeroes what a delete
-    frees, only that is checked). Runs in the caller's transaction; on PostgreSQL it also notes
-    the transaction's id, so the compaction waits until no older transaction can still see the
-    erased row (``VACUUM FULL`` copies row versions that some transaction may still read).
+    frees, only that is checked) and, on PostgreSQL, the erasing transaction's id: the
+    compaction must wait until no older transaction can still see the erased row (``VACUUM
+    FULL`` copies row versions that some transaction may still read); ``note_erasure`` tells
+    it. Runs in the caller's transaction.
     """
-    if _dialect(session) != "postgresql":
-        found = await session.execute(select(ConversationRow.key).where(where).limit(1))
-        return found.first() is not None
-    result = await session.execute(
+    if connection.dialect.name != "postgresql":
+        found = connection.execute(select(ConversationRow.key).where(where).limit(1))
+        return found.first() is not None, None
+    result = connection.execute(
         update(ConversationRow)
         .where(where)
         .values(data=func.repeat("0", func.length(ConversationRow.data)))
         .execution_options(synchronize_session=False)
     )
     if not getattr(result, "rowcount", 0):
-        return False
-    xid = (await session.execute(text("SELECT pg_current_xact_id()::text"))).scalar_one()
-    if isinstance(session.bind, AsyncEngine):
-        _compactor(session.bind).wait_past(int(xid))
-    return True
+        return False, None
+    xid = connection.execute(text("SELECT pg_current_xact_id()::text")).scalar_one()
+    return True, int(xid)
+
+
+def note_erasure(engine: AsyncEngine | None, xid: int | None) -> None:
+    """The compaction after an erasure waits past transaction ``xid`` (PostgreSQL only)."""
+    if xid is not None and isinstance(engine, AsyncEngine):
+        _compactor(engine).wait_past(xid)
+
+
+async def overwrite_before_delete(session: AsyncSession, where: ColumnElement[bool]) -> bool:
+    """``overwrite_in`` in an asyncio session (and the compaction told): whether rows matched."""
+    found, xid = await session.run_sync(lambda sync: overwrite_in(sync.connection(), where))
+    note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+    return found
 
 
 async def wipe_after_erasure(sessions: async_sessionmaker[AsyncSession]) -> bool:

@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import Insert, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.engine.types import ConversationState
 from bot.store.counters import CounterKey, SqlCounters
+from bot.store.erasure import note_erasure
 from bot.store.models import DeliveryRow
-from bot.store.states import ConcurrentUpdate, SqlStateStore, Update, utcnow
+from bot.store.states import ConcurrentUpdate, SqlStateStore, Update, rowcount, utcnow
+from bot.store.writer import SqliteWriter
 
 __all__ = [
     "DEDUPE_WINDOW",
@@ -100,6 +106,8 @@ class SqlOutbox:
     # Shared by every copy made with ``dataclasses.replace`` (the web chat's store differs only
     # in its expiry policy), so this process still has one SQLite writer queue.
     _writer: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    writer: SqliteWriter | None = None
+    """SQLite: the thread that runs the turns' statements (``bot.store.writer``)."""
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -132,76 +140,145 @@ class SqlOutbox:
         response body, so the commonest turn writes once and calls nobody.
         Raises ``ConcurrentUpdate`` when another worker won a race; the caller runs it again.
         """
-        async with self.sessions() as session:
-            lock = self._serial(session)
-            if lock is not None:
-                await lock.acquire()
-            try:
-                outcome, erased = await self._turn(
-                    session, key, update_state, count, mark, render, single_in_response
-                )
-            finally:
+        turn = _Turn(key, update_state, count, mark, render, single_in_response, utcnow())
+        if self.writer is not None:
+            async with self._writer:
+                outcome, erased = await self._on_writer(self.writer, turn)
+        else:
+            async with self.sessions() as session:
+                lock = self._serial(session)
                 if lock is not None:
-                    lock.release()
+                    await lock.acquire()
+                try:
+                    outcome, erased = await self._in_session(session, turn)
+                finally:
+                    if lock is not None:
+                        lock.release()
         if erased:
             await self.states.wipe()
         return outcome
 
-    async def _turn(
-        self,
-        session: AsyncSession,
-        key: str,
-        update_state: Update[T],
-        count: Callable[[T], CounterKey | None],
-        mark: Mark | None,
-        render: Callable[[T], list[OutgoingMessage]] | None,
-        single_in_response: bool,
+    async def _on_writer(self, writer: SqliteWriter, turn: _Turn[T]) -> tuple[TurnOutcome[T], bool]:
+        """SQLite: read on the writer's thread, run the engine here, write and commit there.
+
+        The connection between the two hops is kept in ``held``; whatever ends this coroutine
+        early (a failure, a cancellation), the writer's next job closes it, which rolls back and
+        frees SQLite's write lock (the thread runs its jobs in order)."""
+        held: list[Connection] = []
+        try:
+            version, current = await writer.call(self._open, held, turn.key)
+            computed = await turn.compute(current)
+            return await writer.call(self._finish, held, turn, version, computed)
+        finally:
+            if held:
+                writer.executor.submit(_close_all, held)
+
+    def _open(self, held: list[Connection], key: str) -> tuple[int | None, Any]:
+        assert self.writer is not None
+        connection = self.writer.engine.connect()
+        held.append(connection)
+        return self.states.load_in(connection, key, lock=True)
+
+    def _finish(
+        self, held: list[Connection], turn: _Turn[T], version: int | None, computed: _Computed[T]
     ) -> tuple[TurnOutcome[T], bool]:
-        now = utcnow()
-        if mark is not None:
-            seen = await session.get(DeliveryRow, (mark.channel, mark.update_id))
-            if seen is not None:
-                claimed = self._claim(seen, now)
+        connection = held[0]
+        try:
+            written = self._write(connection, turn, version, computed)
+            if written is None:
+                connection.rollback()
+                assert turn.mark is not None
+                claimed = self._redelivered(connection, turn.mark, turn.now)
+                connection.commit()
+                return TurnOutcome(None, claimed), False
+            connection.commit()
+        except (ConcurrentUpdate, IntegrityError) as exc:
+            connection.rollback()
+            raise ConcurrentUpdate(turn.key[:8]) from exc
+        finally:
+            _close_all(held)
+        pending, erased, _ = written
+        return TurnOutcome(computed.result, pending), erased
+
+    async def _in_session(
+        self, session: AsyncSession, turn: _Turn[T]
+    ) -> tuple[TurnOutcome[T], bool]:
+        """PostgreSQL (and SQLite without a writer): the same statements through the asyncio
+        driver, in ``session``."""
+        version, current = await session.run_sync(
+            lambda sync: self.states.load_in(sync.connection(), turn.key, lock=True)
+        )
+        computed = await turn.compute(current)
+        try:
+            written = await session.run_sync(
+                lambda sync: self._write(sync.connection(), turn, version, computed)
+            )
+            if written is None:
+                await session.rollback()
+                mark = turn.mark
+                assert mark is not None
+                claimed = await session.run_sync(
+                    lambda sync: self._redelivered(sync.connection(), mark, turn.now)
+                )
                 await session.commit()
                 return TurnOutcome(None, claimed), False
-        row, current = await self.states.load(session, key, lock=True)
-        new_state, result = await update_state(current)
-        messages = render(result) if render is not None else []
-        pending: Pending | None = None
-        try:
-            erased = await self.states.stage(session, key, row, new_state)
-            counter = count(result)
-            if counter is not None and self.counters is not None:
-                await self.counters.add_in(session, counter)
-            if mark is not None:
-                done = len(messages) == 0 or (single_in_response and len(messages) == 1)
-                sent = len(messages) if done else 0
-                session.add(
-                    DeliveryRow(
-                        channel=mark.channel,
-                        update_id=mark.update_id,
-                        created_at=now,
-                        outbox=None if done else json.dumps(messages),
-                        sent=sent,
-                        lease_until=None if done else now + self.lease,
-                    )
-                )
-                pending = Pending(messages, sent, fresh=True, owned=True)
             await session.commit()
-        except (StaleDataError, IntegrityError) as exc:
+        except (ConcurrentUpdate, IntegrityError) as exc:
             await session.rollback()
-            raise ConcurrentUpdate(key[:8]) from exc
-        return TurnOutcome(result, pending), erased
+            raise ConcurrentUpdate(turn.key[:8]) from exc
+        pending, erased, xid = written
+        note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+        return TurnOutcome(computed.result, pending), erased
 
-    def _claim(self, row: DeliveryRow, now: dt.datetime) -> Pending:
+    def _write(
+        self, connection: Connection, turn: _Turn[T], version: int | None, computed: _Computed[T]
+    ) -> tuple[Pending | None, bool, int | None] | None:
+        """The turn's writes, fewest first: the state, the mark, the counter; ``None`` when the
+        mark was there already (a redelivery: the caller rolls back and reads its outbox).
+
+        The mark is inserted with ``ON CONFLICT DO NOTHING`` instead of looked up first: a
+        fresh update (nearly every one) costs no extra ``SELECT``; a redelivery is found when
+        the insert adds nothing, and its turn is rolled back unseen (the engine has no other
+        effect). On PostgreSQL a second worker's insert of the same id waits for the first
+        one's commit, so exactly one of them runs the turn.
+        """
+        erased, xid = self.states.stage_in(connection, turn.key, version, computed.new_state)
+        messages = computed.messages
+        pending: Pending | None = None
+        if turn.mark is not None:
+            done = len(messages) == 0 or (turn.single_in_response and len(messages) == 1)
+            sent = len(messages) if done else 0
+            inserted = connection.execute(
+                _mark_insert(connection.dialect.name),
+                {
+                    "m_channel": turn.mark.channel,
+                    "m_update_id": turn.mark.update_id,
+                    "m_created_at": turn.now,
+                    "m_outbox": None if done else json.dumps(messages),
+                    "m_sent": sent,
+                    "m_lease_until": None if done else turn.now + self.lease,
+                },
+            )
+            if inserted.first() is None:
+                return None
+            pending = Pending(messages, sent, fresh=True, owned=True)
+        if computed.counter is not None and self.counters is not None:
+            self.counters.add_in(connection, computed.counter)
+        return pending, erased, xid
+
+    def _redelivered(self, connection: Connection, mark: Mark, now: dt.datetime) -> Pending:
         """A redelivered update: its outbox, leased to us when nobody else is sending it."""
-        if row.outbox is None:
+        this = (DeliveryRow.channel == mark.channel) & (DeliveryRow.update_id == mark.update_id)
+        found = connection.execute(
+            select(DeliveryRow.outbox, DeliveryRow.sent, DeliveryRow.lease_until).where(this)
+        ).first()
+        if found is None or found.outbox is None:
             return Pending([], 0, fresh=False, owned=True)
-        messages: list[OutgoingMessage] = json.loads(row.outbox)
-        if row.lease_until is not None and row.lease_until > now:
-            return Pending(messages, row.sent, fresh=False, owned=False)
-        row.lease_until = now + self.lease
-        return Pending(messages, row.sent, fresh=False, owned=True)
+        messages: list[OutgoingMessage] = json.loads(found.outbox)
+        if found.lease_until is not None and found.lease_until > now:
+            return Pending(messages, found.sent, fresh=False, owned=False)
+        connection.execute(update(DeliveryRow).where(this).values(lease_until=now + self.lease))
+        return Pending(messages, found.sent, fresh=False, owned=True)
 
     async def record_sent(self, mark: Mark, sent: int, total: int) -> None:
         """``sent`` messages of the outbox went out; when all did, forget the outbox."""
@@ -240,4 +317,54 @@ class SqlOutbox:
                 delete(DeliveryRow).where(DeliveryRow.created_at <= utcnow() - self.window)
             )
             await session.commit()
-            return int(getattr(result, "rowcount", 0) or 0)
+            return rowcount(result)
+
+
+@functools.cache
+def _mark_insert(dialect: str) -> Insert:
+    """``INSERT`` of a dedupe mark, ``ON CONFLICT DO NOTHING RETURNING``, built once per dialect
+    (building a statement and its cache key for every turn cost more CPU than running it).
+    RETURNING, not rowcount: psycopg reports -1 for an INSERT's rowcount."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = ("channel", "update_id", "created_at", "outbox", "sent", "lease_until")
+    return (
+        insert(DeliveryRow)
+        .values({name: bindparam(f"m_{name}") for name in columns})
+        .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+        .returning(DeliveryRow.sent)
+    )
+
+
+def _close_all(held: list[Connection]) -> None:
+    """Close (and so roll back) the writer's connection of a turn that ended early."""
+    while held:
+        held.pop().close()
+
+
+@dataclass
+class _Computed(Generic[T]):
+    """What the engine decided, before anything is written."""
+
+    new_state: ConversationState | None
+    result: T
+    messages: list[OutgoingMessage]
+    counter: CounterKey | None
+
+
+@dataclass
+class _Turn(Generic[T]):
+    """One turn's inputs, handed between the event loop and the writer's thread."""
+
+    key: str
+    update_state: Update[T]
+    count: Callable[[T], CounterKey | None]
+    mark: Mark | None
+    render: Callable[[T], list[OutgoingMessage]] | None
+    single_in_response: bool
+    now: dt.datetime
+
+    async def compute(self, current: ConversationState | None) -> _Computed[T]:
+        """Run the engine on the loaded state; render and name the counter (no I/O)."""
+        new_state, result = await self.update_state(current)
+        messages = self.render(result) if self.render is not None else []
+        return _Computed(new_state, result, messages, self.count(result))

@@ -14,15 +14,20 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
-from bot.store.erasure import overwrite_before_delete, wipe_after_erasure
+from bot.store.erasure import (
+    note_erasure,
+    overwrite_before_delete,
+    overwrite_in,
+    wipe_after_erasure,
+)
 from bot.store.models import ConversationRow
 
 __all__ = [
@@ -51,6 +56,35 @@ def utcnow() -> dt.datetime:
 
 class ConcurrentUpdate(Exception):
     """Another worker changed the same conversation first; retry with its state."""
+
+
+# The turn's statements, built once with bound parameters: building a statement and its cache
+# key each time cost more CPU than running it (SQLAlchemy memoises both on the object).
+_LOAD = select(ConversationRow.version, ConversationRow.data, ConversationRow.expires_at).where(
+    ConversationRow.key == bindparam("k")
+)
+_LOAD_LOCKED = _LOAD.with_for_update()
+_INSERT = insert(ConversationRow)
+_UPDATE = (
+    update(ConversationRow)
+    .where(ConversationRow.key == bindparam("k"), ConversationRow.version == bindparam("v"))
+    .values(
+        version=bindparam("v_new"),
+        data=bindparam("v_data"),
+        updated_at=bindparam("v_updated_at"),
+        expires_at=bindparam("v_expires_at"),
+    )
+)
+
+
+def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
+    """``_UPDATE``'s parameter names (a bound parameter may not be named like its column)."""
+    return {f"v_{name}": value for name, value in values.items()}
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an ``UPDATE`` or ``DELETE`` touched (every driver here reports it)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -109,15 +143,14 @@ class SqlStateStore:
     async def transaction(self, key: str, update: Update[T]) -> T:
         """Load, update and save one conversation under optimistic concurrency."""
         async with self.sessions() as session:
-            row, current = await self.load(session, key)
+            version, current = await self.load(session, key)
             new_state, result = await update(current)
-            erased = False
             try:
-                erased = await self.stage(session, key, row, new_state)
+                erased = await self.stage(session, key, version, new_state)
                 await session.commit()
-            except (StaleDataError, IntegrityError) as exc:
+            except ConcurrentUpdate:
                 await session.rollback()
-                raise ConcurrentUpdate(key[:8]) from exc
+                raise
         if erased:
             await self.wipe()
         return result
@@ -132,52 +165,88 @@ class SqlStateStore:
 
     async def load(
         self, session: AsyncSession, key: str, *, lock: bool = False
-    ) -> tuple[ConversationRow | None, ConversationState | None]:
-        """The row and its live state (``None`` when absent or expired), in ``session``.
+    ) -> tuple[int | None, ConversationState | None]:
+        """``load_in`` in an asyncio session."""
+        return await session.run_sync(lambda sync: self.load_in(sync.connection(), key, lock=lock))
 
-        ``lock`` takes the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one
-        person wait for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already
-        serialises writers.
+    def load_in(
+        self, connection: Connection, key: str, *, lock: bool = False
+    ) -> tuple[int | None, ConversationState | None]:
+        """The row's version (``None`` when absent) and its live state (``None`` when absent or
+        expired), in ``connection``'s transaction.
+
+        One Core ``SELECT`` by primary key: on this path, run for every update, the ORM's
+        identity map and unit of work cost more CPU than the statement itself. ``lock`` takes
+        the row lock on PostgreSQL (``FOR UPDATE``), so simultaneous turns of one person wait
+        for each other instead of recomputing; SQLite's ``BEGIN IMMEDIATE`` already serialises
+        writers. Synchronous, so that SQLite's turns run it on their writer's thread
+        (``bot.store.writer``).
         """
-        row = await session.get(ConversationRow, key, with_for_update=lock or None)
-        current = None
-        if row is not None and row.expires_at > utcnow():
-            current = ConversationState.model_validate_json(row.data)
-        return row, current
+        query = _LOAD_LOCKED if lock else _LOAD
+        found = connection.execute(query, {"k": key}).first()
+        if found is None:
+            return None, None
+        version, data, expires_at = found
+        current = ConversationState.model_validate_json(data) if expires_at > utcnow() else None
+        return int(version), current
 
     async def stage(
         self,
         session: AsyncSession,
         key: str,
-        row: ConversationRow | None,
+        version: int | None,
         new_state: ConversationState | None,
     ) -> bool:
-        """Put the new state (or its erasure) into ``session``; the caller commits.
+        """``stage_in`` in an asyncio session (and the compaction told of an erasure)."""
+        erased, xid = await session.run_sync(
+            lambda sync: self.stage_in(sync.connection(), key, version, new_state)
+        )
+        note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+        return erased
 
-        True when a row was erased: after the commit the caller runs ``wipe`` so that the erased
-        answers leave the database files too (SQLite's log, PostgreSQL's old row versions).
+    def stage_in(
+        self,
+        connection: Connection,
+        key: str,
+        version: int | None,
+        new_state: ConversationState | None,
+    ) -> tuple[bool, int | None]:
+        """Write the new state (or its erasure) if the row is still at ``version`` (``None``:
+        still absent); the caller commits.
+
+        Raises ``ConcurrentUpdate`` when another worker wrote the row since ``load`` (the
+        version moved, or it inserted the same new key first). Returns whether a row was erased
+        (after the commit the caller runs ``wipe``, so that the erased answers leave the
+        database files too: SQLite's log, PostgreSQL's old row versions) and PostgreSQL's
+        erasing transaction id for ``note_erasure``.
         """
         now = utcnow()
+        where = (ConversationRow.key == key) & (ConversationRow.version == version)
         if new_state is None:
-            if row is None:
-                return False
-            await overwrite_before_delete(session, ConversationRow.key == key)
-            await session.delete(row)
-            return True
-        if row is None:
-            session.add(
-                ConversationRow(
-                    key=key,
-                    data=new_state.model_dump_json(),
-                    updated_at=now,
-                    expires_at=self._expiry(new_state, now),
-                )
-            )
-        else:
-            row.data = new_state.model_dump_json()
-            row.updated_at = now
-            row.expires_at = self._expiry(new_state, now)
-        return False
+            if version is None:
+                return False, None
+            _, xid = overwrite_in(connection, where)
+            deleted = connection.execute(delete(ConversationRow).where(where))
+            if rowcount(deleted) != 1:
+                raise ConcurrentUpdate(key[:8])
+            return True, xid
+        values = {
+            "data": new_state.model_dump_json(),
+            "updated_at": now,
+            "expires_at": self._expiry(new_state, now),
+        }
+        if version is None:
+            try:
+                connection.execute(_INSERT, {"key": key, "version": 1, **values})
+            except IntegrityError as exc:
+                raise ConcurrentUpdate(key[:8]) from exc
+            return False, None
+        updated = connection.execute(
+            _UPDATE, {"k": key, "v": version, "v_new": version + 1, **_prefixed(values)}
+        )
+        if rowcount(updated) != 1:
+            raise ConcurrentUpdate(key[:8])
+        return False, None
 
     async def erase(self, key: str) -> None:
         """Overwrite and delete the row now, then wipe what the database keeps of it."""
@@ -196,7 +265,7 @@ class SqlStateStore:
             await overwrite_before_delete(session, where)
             result = await session.execute(delete(ConversationRow).where(where))
             await session.commit()
-            purged = int(getattr(result, "rowcount", 0) or 0)
+            purged = rowcount(result)
         if purged or self.wipe_pending:
             await self.wipe()
         return purged
