@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import itertools
 import json
@@ -41,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -519,96 +520,112 @@ def line(label: str, result: Result, echo: float | None) -> str:
     )
 
 
-async def run(args: argparse.Namespace) -> None:
+@contextlib.asynccontextmanager
+async def fake_bot_api() -> AsyncIterator[tuple[FakeBotApi, str]]:
+    """The fake Bot API served on 127.0.0.1 for as long as the block runs: (it, its URL)."""
     fake = FakeBotApi()
-    api_port = free_port()
-    api_server = uvicorn.Server(
-        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(fake, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
-    api_task = asyncio.create_task(api_server.serve())
-    while not api_server.started:
+    task = asyncio.create_task(server.serve())
+    while not server.started:
         await asyncio.sleep(0.01)
-    api = f"http://127.0.0.1:{api_port}"
-    levels = [int(x) for x in args.levels.split(",")]
-    duration = args.duration
-    folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
-    targets: list[tuple[str, Callable[[], Server], Callable[[], None] | None]] = [
-        ("bare FastAPI route", lambda: start_baseline("bare", api), None),
-        ("PTB echo bot", lambda: start_baseline("echo", api), None),
-        (
-            "helpline SQLite 1w",
-            lambda: start_helpline("sqlite", api, f"sqlite:///{folder / 's.db'}", 1, folder / "s"),
-            None,
-        ),
-    ]
-    if args.before:
-        before = Path(args.before)
-        targets.append(
+    try:
+        yield fake, f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def run(args: argparse.Namespace) -> None:
+    async with fake_bot_api() as (fake, api):
+        levels = [int(x) for x in args.levels.split(",")]
+        duration = args.duration
+        folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+        targets: list[tuple[str, Callable[[], Server], Callable[[], None] | None]] = [
+            ("bare FastAPI route", lambda: start_baseline("bare", api), None),
+            ("PTB echo bot", lambda: start_baseline("echo", api), None),
             (
-                "before: SQLite 1w",
+                "helpline SQLite 1w",
                 lambda: start_helpline(
-                    "before", api, f"sqlite:///{folder / 'b.db'}", 1, folder / "b", before
+                    "sqlite", api, f"sqlite:///{folder / 's.db'}", 1, folder / "s"
                 ),
                 None,
-            )
-        )
-    if not args.quick:
-        for workers in (1, 2):
-            pg = _postgres()
-            if pg is None:
-                print("  PostgreSQL: skipped (no server answers on 127.0.0.1:5432)")
-                break
-            url, drop = pg
+            ),
+        ]
+        if args.before:
+            before = Path(args.before)
             targets.append(
                 (
-                    f"helpline PostgreSQL {workers}w",
-                    lambda url=url, workers=workers: start_helpline(
-                        f"pg{workers}", api, url, workers, folder / f"p{workers}"
+                    "before: SQLite 1w",
+                    lambda: start_helpline(
+                        "before", api, f"sqlite:///{folder / 'b.db'}", 1, folder / "b", before
                     ),
-                    drop,
+                    None,
                 )
             )
-    print(f"webhook (closed loop, {duration:g} s per level; mix: {len(SESSION)}-step visits)")
-    echo_rate: dict[int, float] = {}
-    extra: list[str] = []
-    starts: dict[str, Startup] = {}
-    for label, start, cleanup in targets:
-        server = start()
-        try:
-            startup = await wait_answered(server, fake)
-            cpu, first_rss = server.cpu_seconds(), server.rss_mb()
-            trained = await wait_classifier(server) if server.reply_in_body else None
-            await warm_up(server, fake)
-            rest = server.rss_mb()
-            starts[label] = Startup(startup, first_rss, rest, trained, cpu)
-            print(f"  {label}: first answer {startup:.2f} s after start; RSS at rest {rest:.0f} MB")
-            for level in levels:
-                result = await closed_loop(server, fake, level, duration)
-                if label == "PTB echo bot":
-                    echo_rate[level] = result.per_second()
-                echo = echo_rate.get(level) if label != "PTB echo bot" else None
-                print(line(f"concurrency {level}", result, echo))
-            print(f"    RSS after load {server.rss_mb():.0f} MB")
-            if label in ("PTB echo bot", "helpline SQLite 1w") or label.startswith("before"):
-                offered = await open_loop(server, fake, args.rate, duration)
-                extra.append(line(f"{label} @ {args.rate:g}/s offered", offered, None))
-                posted, last, lost = await burst(server, fake, args.burst)
-                extra.append(
-                    f"    {label}: {args.burst:g}-s burst, {posted} updates posted "
-                    f"({posted / args.burst:.0f}/s): last answered {last:.2f} s after the start, "
-                    f"{lost} unanswered"
+        if not args.quick:
+            for workers in (1, 2):
+                pg = _postgres()
+                if pg is None:
+                    print("  PostgreSQL: skipped (no server answers on 127.0.0.1:5432)")
+                    break
+                url, drop = pg
+                targets.append(
+                    (
+                        f"helpline PostgreSQL {workers}w",
+                        lambda url=url, workers=workers: start_helpline(
+                            f"pg{workers}", api, url, workers, folder / f"p{workers}"
+                        ),
+                        drop,
+                    )
                 )
-        finally:
-            server.stop()
-            if cleanup is not None:
-                cleanup()
-    print(f"open loop ({args.rate:g} updates/s offered, latency from the scheduled send) and burst")
-    for text in extra:
-        print(text)
-    for text in startup_lines(starts):
-        print(text)
-    api_server.should_exit = True
-    await api_task
+        print(f"webhook (closed loop, {duration:g} s per level; mix: {len(SESSION)}-step visits)")
+        echo_rate: dict[int, float] = {}
+        extra: list[str] = []
+        starts: dict[str, Startup] = {}
+        for label, start, cleanup in targets:
+            server = start()
+            try:
+                startup = await wait_answered(server, fake)
+                cpu, first_rss = server.cpu_seconds(), server.rss_mb()
+                trained = await wait_classifier(server) if server.reply_in_body else None
+                await warm_up(server, fake)
+                rest = server.rss_mb()
+                starts[label] = Startup(startup, first_rss, rest, trained, cpu)
+                print(
+                    f"  {label}: first answer {startup:.2f} s after start;"
+                    f" RSS at rest {rest:.0f} MB"
+                )
+                for level in levels:
+                    result = await closed_loop(server, fake, level, duration)
+                    if label == "PTB echo bot":
+                        echo_rate[level] = result.per_second()
+                    echo = echo_rate.get(level) if label != "PTB echo bot" else None
+                    print(line(f"concurrency {level}", result, echo))
+                print(f"    RSS after load {server.rss_mb():.0f} MB")
+                if label in ("PTB echo bot", "helpline SQLite 1w") or label.startswith("before"):
+                    offered = await open_loop(server, fake, args.rate, duration)
+                    extra.append(line(f"{label} @ {args.rate:g}/s offered", offered, None))
+                    posted, last, lost = await burst(server, fake, args.burst)
+                    extra.append(
+                        f"    {label}: {args.burst:g}-s burst, {posted} updates posted "
+                        f"({posted / args.burst:.0f}/s): last answered {last:.2f} s after the"
+                        f" start, {lost} unanswered"
+                    )
+            finally:
+                server.stop()
+                if cleanup is not None:
+                    cleanup()
+        print(
+            f"open loop ({args.rate:g} updates/s offered, latency from the scheduled send)"
+            " and burst"
+        )
+        for text in extra:
+            print(text)
+        for text in startup_lines(starts):
+            print(text)
 
 
 async def startups(rounds: int, before: Path | None = None) -> None:
@@ -617,70 +634,65 @@ async def startups(rounds: int, before: Path | None = None) -> None:
     schema at head, trained model in the cache). Medians beside the bare app's of the same run;
     RSS at rest after the classifier is in and one visit. ``before``: an older checkout, started
     the same ways in the same rounds."""
-    fake = FakeBotApi()
-    api_port = free_port()
-    api_server = uvicorn.Server(
-        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
-    )
-    api_task = asyncio.create_task(api_server.serve())
-    while not api_server.started:
-        await asyncio.sleep(0.01)
-    api = f"http://127.0.0.1:{api_port}"
-    folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
-    seen: dict[str, list[Startup]] = {}
-    for number in range(rounds):
-        data, db = folder / f"r{number}", f"sqlite:///{folder / f'r{number}.db'}"
-        targets: list[tuple[str, Callable[[], Server]]] = [
-            ("bare FastAPI route", functools.partial(start_baseline, "bare", api)),
-            ("PTB echo bot", functools.partial(start_baseline, "echo", api)),
-            ("helpline fresh", functools.partial(start_helpline, "fresh", api, db, 1, data)),
-            ("helpline restart", functools.partial(start_helpline, "restart", api, db, 1, data)),
-        ]
-        if before is not None:
-            old_data, old_db = folder / f"b{number}", f"sqlite:///{folder / f'b{number}.db'}"
-            for label in ("before: fresh", "before: restart"):
-                targets.append(
-                    (
-                        label,
-                        functools.partial(start_helpline, label, api, old_db, 1, old_data, before),
+    async with fake_bot_api() as (fake, api):
+        folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+        seen: dict[str, list[Startup]] = {}
+        for number in range(rounds):
+            data, db = folder / f"r{number}", f"sqlite:///{folder / f'r{number}.db'}"
+            targets: list[tuple[str, Callable[[], Server]]] = [
+                ("bare FastAPI route", functools.partial(start_baseline, "bare", api)),
+                ("PTB echo bot", functools.partial(start_baseline, "echo", api)),
+                ("helpline fresh", functools.partial(start_helpline, "fresh", api, db, 1, data)),
+                (
+                    "helpline restart",
+                    functools.partial(start_helpline, "restart", api, db, 1, data),
+                ),
+            ]
+            if before is not None:
+                old_data, old_db = folder / f"b{number}", f"sqlite:///{folder / f'b{number}.db'}"
+                for label in ("before: fresh", "before: restart"):
+                    targets.append(
+                        (
+                            label,
+                            functools.partial(
+                                start_helpline, label, api, old_db, 1, old_data, before
+                            ),
+                        )
                     )
+            for label, start in targets:
+                server = start()
+                try:
+                    first = await wait_answered(server, fake)
+                    cpu, first_rss = server.cpu_seconds(), server.rss_mb()
+                    trained = await wait_classifier(server) if server.reply_in_body else None
+                    await warm_up(server, fake)
+                    seen.setdefault(label, []).append(
+                        Startup(first, first_rss, server.rss_mb(), trained, cpu)
+                    )
+                finally:
+                    server.stop()
+            print(
+                f"  round {number + 1}: "
+                + ", ".join(
+                    f"{label} {s[-1].first_answer:.2f} s (CPU {s[-1].cpu_first or 0:.2f})"
+                    for label, s in seen.items()
                 )
-        for label, start in targets:
-            server = start()
-            try:
-                first = await wait_answered(server, fake)
-                cpu, first_rss = server.cpu_seconds(), server.rss_mb()
-                trained = await wait_classifier(server) if server.reply_in_body else None
-                await warm_up(server, fake)
-                seen.setdefault(label, []).append(
-                    Startup(first, first_rss, server.rss_mb(), trained, cpu)
-                )
-            finally:
-                server.stop()
-        print(
-            f"  round {number + 1}: "
-            + ", ".join(
-                f"{label} {s[-1].first_answer:.2f} s (CPU {s[-1].cpu_first or 0:.2f})"
-                for label, s in seen.items()
             )
-        )
-    medians = {
-        label: Startup(
-            statistics.median(s.first_answer for s in runs),
-            statistics.median(s.rss_first for s in runs),
-            statistics.median(s.rss_rest for s in runs),
-            None
-            if any(s.classifier is None for s in runs)
-            else statistics.median(s.classifier for s in runs if s.classifier is not None),
-            statistics.median(s.cpu_first or 0.0 for s in runs),
-        )
-        for label, runs in seen.items()
-    }
-    print(f"medians of {rounds} round(s):")
-    for text in startup_lines(medians):
-        print(text)
-    api_server.should_exit = True
-    await api_task
+        medians = {
+            label: Startup(
+                statistics.median(s.first_answer for s in runs),
+                statistics.median(s.rss_first for s in runs),
+                statistics.median(s.rss_rest for s in runs),
+                None
+                if any(s.classifier is None for s in runs)
+                else statistics.median(s.classifier for s in runs if s.classifier is not None),
+                statistics.median(s.cpu_first or 0.0 for s in runs),
+            )
+            for label, runs in seen.items()
+        }
+        print(f"medians of {rounds} round(s):")
+        for text in startup_lines(medians):
+            print(text)
 
 
 async def profile(turns: int) -> None:
@@ -690,54 +702,45 @@ async def profile(turns: int) -> None:
     from bot.app import create_app
     from bot.settings import Settings
 
-    fake = FakeBotApi()
-    api_port = free_port()
-    api_server = uvicorn.Server(
-        uvicorn.Config(fake, host="127.0.0.1", port=api_port, log_level="warning", lifespan="off")
-    )
-    api_task = asyncio.create_task(api_server.serve())
-    while not api_server.started:
-        await asyncio.sleep(0.01)
-    folder = Path(tempfile.mkdtemp(prefix="helpline-profile-"))
-    settings = Settings(
-        _env_file=None,
-        data_dir=folder,
-        database_url=f"sqlite:///{folder / 'p.db'}",
-        state_secret="profile",
-        telegram_bot_token=TOKEN,
-        telegram_webhook_secret=SECRET,
-        public_url="https://bench.example.org",
-        telegram_api_base_url=f"http://127.0.0.1:{api_port}",
-        telegram_rate_limit=0,
-        content_watch_seconds=0,
-    )  # type: ignore[call-arg]
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        channel = app.state.runtime.telegram
+    async with fake_bot_api() as (_, api):
+        folder = Path(tempfile.mkdtemp(prefix="helpline-profile-"))
+        settings = Settings(
+            _env_file=None,
+            data_dir=folder,
+            database_url=f"sqlite:///{folder / 'p.db'}",
+            state_secret="profile",
+            telegram_bot_token=TOKEN,
+            telegram_webhook_secret=SECRET,
+            public_url="https://bench.example.org",
+            telegram_api_base_url=api,
+            telegram_rate_limit=0,
+            content_watch_seconds=0,
+        )  # type: ignore[call-arg]
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            channel = app.state.runtime.telegram
 
-        def visits(count: int) -> list[bytes]:
-            bodies = []
-            chat_id = 0
-            for number in range(count):
-                if number % len(SESSION) == 0:
-                    chat_id = next(_chat_ids)
-                kind, value = SESSION[number % len(SESSION)]
-                bodies.append(json.dumps(update_for(kind, value, chat_id)).encode())
-            return bodies
+            def visits(count: int) -> list[bytes]:
+                bodies = []
+                chat_id = 0
+                for number in range(count):
+                    if number % len(SESSION) == 0:
+                        chat_id = next(_chat_ids)
+                    kind, value = SESSION[number % len(SESSION)]
+                    bodies.append(json.dumps(update_for(kind, value, chat_id)).encode())
+                return bodies
 
-        for body in visits(len(SESSION)):  # lazy loads (language models) happen here
-            await channel.handle(body)
-        bodies = visits(turns)
-        profiler = Profiler(async_mode="enabled")
-        start = time.perf_counter()
-        with profiler:
-            for body in bodies:
+            for body in visits(len(SESSION)):  # lazy loads (language models) happen here
                 await channel.handle(body)
-        elapsed = time.perf_counter() - start
-        print(f"{turns} webhook turns in process: {elapsed / turns * 1e6:,.0f} µs per turn")
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
-    api_server.should_exit = True
-    await api_task
+            bodies = visits(turns)
+            profiler = Profiler(async_mode="enabled")
+            start = time.perf_counter()
+            with profiler:
+                for body in bodies:
+                    await channel.handle(body)
+            elapsed = time.perf_counter() - start
+            print(f"{turns} webhook turns in process: {elapsed / turns * 1e6:,.0f} µs per turn")
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
 def main(argv: list[str] | None = None) -> None:
