@@ -708,7 +708,7 @@ async def profile(turns: int) -> None:
             _env_file=None,
             data_dir=folder,
             database_url=f"sqlite:///{folder / 'p.db'}",
-            state_secret="profile",
+            state_secret=secrets.token_urlsafe(32),
             telegram_bot_token=TOKEN,
             telegram_webhook_secret=SECRET,
             public_url="https://bench.example.org",
