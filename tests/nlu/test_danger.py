@@ -3,6 +3,7 @@ questions that are not alarms, fear alone, and a danger file that cannot break s
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ from bot.settings import REPO_ROOT
 
 CATEGORIES = {
     "danger_now": [
+        # asking for someone to come, fire, forced entry, surrounded, shooting nearby
+        ("manden a la policia por favor", "es"),
+        ("nos van a quemar la casa esta noche", "es"),
+        ("tumbaron la puerta y ya estan adentro", "es"),
+        ("estan rodeando la casa con camionetas", "es"),
+        ("se oyen disparos muy cerca", "es"),
+        ("please send help fast", "en"),
+        ("someone is breaking into our apartment", "en"),
+        ("they kicked the door and are inside", "en"),
         ("me quieren matar los del cartel q hago", "es"),
         ("nos van a matar", "es"),
         ("estan afuera de mi casa", "es"),
@@ -78,6 +88,9 @@ CATEGORIES = {
     ],
     "suicide": [
         ("quiero suisidarme", "es"),
+        ("quisiera dejar de existir", "es"),
+        ("me tome un monton de pastillas hace rato", "es"),
+        ("i took a handful of pills", "en"),
         ("ya no quiero vivir", "es"),
         ("todos estarian mejor sin mi", "es"),
         ("quisiera dormir y no despertar", "es"),
@@ -113,6 +126,9 @@ NOT_DANGER = [
     "me dijeron que regresan los documentos en un mes",
     "en 2018 me asaltaron con un cuchillo, cuenta para el asilo",
     "cuanto cobran de fianza para soltar a mi esposo de migracion",
+    "los pandilleros se metieron a mi casa y por eso me vine, puedo pedir asilo",
+    "they broke into my house back home, does that help my case",
+    "i took my pills this morning, can i still go to court",
     "que tengo que hacer para que me suelten de la detencion de ice",
 ]
 
@@ -240,3 +256,24 @@ def test_phrases_reached_through_their_anchor_are_those_found_by_trying_every_ph
         assert phrases.found(lookups) == every, text
         reached += bool(every)
     assert reached > 100  # the comparison saw many messages with phrases, not only empty ones
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "se metieron a mi casa y estamos escondidos en el baño",
+        "nos andan cazando en el monte",
+        "they found me and are outside",
+    ],
+)
+def test_the_classifier_alarms_on_its_own_where_no_phrase_does(
+    matcher: TextMatcher, text: str
+) -> None:
+    """The second net: with only the built-in floor of phrases (no ``danger.yaml``), cries for
+    help that the floor does not know still get the emergency screen, from the classifier's
+    emergency class. At its earlier threshold (0.8) it raised no alarm on any evaluation row."""
+    floor_only = copy.copy(matcher)
+    floor_only.danger = DangerDetector.from_flows_dir(None)
+    assert floor_only.danger.find(tokens(text)) is None
+    found = floor_only.match(text, "es")
+    assert found.danger and found.node == EMERGENCY
