@@ -174,9 +174,11 @@ def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:
 
 
 _COURTESY = sorted(
-    (words for words in (tuple(tokens(text)) for text in COURTESY) if words), key=lambda w: -len(w)
+    ((words, frozenset(words)) for words in (tuple(tokens(text)) for text in COURTESY) if words),
+    key=lambda item: -len(item[0]),
 )
-_COURTESY_WORDS = frozenset(w for words in _COURTESY for w in words)
+"""Each courtesy phrase's words and their set, longest phrase first."""
+_COURTESY_WORDS = frozenset(w for words, _ in _COURTESY for w in words)
 
 
 def without_courtesy(words: Sequence[str]) -> list[str]:
@@ -184,18 +186,20 @@ def without_courtesy(words: Sequence[str]) -> list[str]:
     left; otherwise ``words`` unchanged (a message that is only "hola" stays small talk).
 
     Used on the training texts and on every typed message alike, so the models never learn
-    greetings as a sign of any screen, nor of chatter.
+    greetings as a sign of any screen, nor of chatter. A phrase is looked for only when all its
+    words are there as written; each of its occurrences is then taken out (typos allowed).
     """
-    if not _COURTESY_WORDS.intersection(words):
-        return list(words)
     rest = list(words)
-    for phrase in _COURTESY:
-        if _COURTESY_WORDS.intersection(rest) >= set(phrase):
-            while find_phrase(rest, phrase, max_gap=0):
-                shorter = _without(rest, phrase)
-                if len(shorter) == len(rest):
-                    break
+    present = _COURTESY_WORDS.intersection(rest)
+    if not present:
+        return rest
+    for phrase, needed in _COURTESY:
+        if needed <= present:
+            shorter = _without(rest, phrase)
+            while len(shorter) < len(rest):
                 rest = shorter
+                shorter = _without(rest, phrase)
+            present = _COURTESY_WORDS.intersection(rest)
     if all(w in STOPWORDS or w in _FILLER for w in rest):
         return list(words)
     return rest

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select, text, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.store.models import ConversationRow
 
@@ -81,16 +81,19 @@ def overwrite_in(connection: Connection, where: ColumnElement[bool]) -> tuple[bo
     return True, int(xid)
 
 
-def note_erasure(engine: AsyncEngine | None, xid: int | None) -> None:
-    """The compaction after an erasure waits past transaction ``xid`` (PostgreSQL only)."""
-    if xid is not None and isinstance(engine, AsyncEngine):
-        _compactor(engine).wait_past(xid)
+def note_erasure(bind: AsyncEngine | AsyncConnection | None, xid: int | None) -> None:
+    """The compaction after an erasure waits past transaction ``xid`` (PostgreSQL only).
+
+    ``bind`` is the erasing session's: the compaction is kept per engine, so a session bound
+    to a single connection has none to tell."""
+    if xid is not None and isinstance(bind, AsyncEngine):
+        _compactor(bind).wait_past(xid)
 
 
 async def overwrite_before_delete(session: AsyncSession, where: ColumnElement[bool]) -> bool:
     """``overwrite_in`` in an asyncio session (and the compaction told): whether rows matched."""
     found, xid = await session.run_sync(lambda sync: overwrite_in(sync.connection(), where))
-    note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+    note_erasure(session.bind, xid)
     return found
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
 from bot.store.counters import CounterKey, SqlCounters
@@ -227,7 +227,7 @@ class SqlOutbox:
             await session.rollback()
             raise ConcurrentUpdate(turn.key[:8]) from exc
         pending, erased, xid = written
-        note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+        note_erasure(session.bind, xid)
         return TurnOutcome(computed.result, pending), erased
 
     def _write(

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
 from bot.store.erasure import (
@@ -201,7 +201,7 @@ class SqlStateStore:
         erased, xid = await session.run_sync(
             lambda sync: self.stage_in(sync.connection(), key, version, new_state)
         )
-        note_erasure(session.bind if isinstance(session.bind, AsyncEngine) else None, xid)
+        note_erasure(session.bind, xid)
         return erased
 
     def stage_in(
