@@ -9,7 +9,9 @@ the lists lean towards alarm. Two things keep ordinary questions from alarming:
 
 * ``quiet_by``: a category that tells something which may be long past ("me secuestraron") or
   what would happen on return ("si me deportan me van a matar") is quiet when the message clearly
-  says so and has no word of now ("ahorita", "right now");
+  says so and has no word of now ("ahorita", "right now"); the news quiets even beside a word of
+  now ("ahorita en las noticias"). Words that quiet must be written as they are: a typo may raise
+  an alarm but never silence one ("sola" is not "solia");
 * ``alone``: fear ("tengo miedo") leads to its own question screen only when the message asks
   nothing else; the matcher decides that.
 
@@ -53,6 +55,26 @@ PREFIX_MIN = 4
 a prefix of digits needs two ("20*" is any year of this century)."""
 MAX_GAP = 1
 """Extra words allowed between two words of a phrase."""
+TENSE_ENDINGS = (
+    "aron",
+    "ieron",
+    "aran",
+    "ieran",
+    "aban",
+    "aba",
+    "ara",
+    "iera",
+    "ian",
+    "ia",
+    "an",
+    "en",
+    "ron",
+    "ran",
+    "ban",
+)
+"""Spanish verb endings that carry the tense: "mataron" (they killed) is not a typo of
+"mataran" (they will kill), nor is "mataban" (they used to kill): a story of the past must not
+read as a threat."""
 
 BUILTIN: dict[str, tuple[str, ...]] = {
     "danger_now": (
@@ -138,6 +160,8 @@ class DangerPatterns:
     """category id → language → phrases."""
     quiet: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """quiet list name → language → phrases."""
+    even_now: set[str] = field(default_factory=set)
+    """Quiet lists that hold even beside a word of now ("ahorita en las noticias")."""
     now: dict[str, list[str]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     """category id → line in the file, for error messages."""
@@ -186,6 +210,17 @@ def compile_phrase(text: str, category: str = "") -> Phrase:
     return Phrase(tuple(slots), category, text)
 
 
+def _tense_change(word: str, candidate: str) -> bool:
+    """Whether ``word`` and ``candidate`` are one stem with two different tense endings."""
+    for ending in TENSE_ENDINGS:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            other = candidate[len(stem) :]
+            if candidate.startswith(stem) and other != ending and other in TENSE_ENDINGS:
+                return True
+    return False
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -232,10 +267,19 @@ class _WordIndex:
             for variant in _deletions(word):
                 near.update(self._typo.get(variant, ()))
             for candidate in near:
-                if candidate not in found and OSA.distance(word, candidate) <= 1:
+                if (
+                    candidate not in found
+                    and OSA.distance(word, candidate) <= 1
+                    and not _tense_change(word, candidate)
+                ):
                     found.add(candidate)
         prefixes = {p for p in self._prefixes.get(word[:2], ()) if _starts_like(word, p)}
         return found, prefixes
+
+    def exact_lookup(self, word: str) -> Lookup:
+        """(phrase words, prefixes) that ``word`` matches as written, without typos."""
+        found: set[str] = {word} if word in self.exact else set()
+        return found, {p for p in self._prefixes.get(word[:2], ()) if word.startswith(p)}
 
 
 def _fits(slot: _Slot, lookup: Lookup) -> bool:
@@ -335,6 +379,7 @@ class DangerDetector:
             name: _PhraseSet([compile_phrase(t, name) for texts in by_lang.values() for t in texts])
             for name, by_lang in patterns.quiet.items()
         }
+        self._even_now = frozenset(patterns.even_now)
         self._now = _PhraseSet(
             [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
         )
@@ -360,6 +405,7 @@ class DangerDetector:
             return None
         now = self._now.first(lookups) is not None
         quieted: dict[str, bool] = {}
+        written: list[Lookup] | None = None  # the words as written: a typo never quiets
         fear: DangerHit | None = None
         for phrase in hits:
             category = self.categories[phrase.category]
@@ -367,26 +413,32 @@ class DangerDetector:
             if category.alone:
                 fear = fear or hit
                 continue
-            if category.quiet_by and not now:
+            if category.quiet_by:
                 quiet = False
                 for name in category.quiet_by:
+                    if now and name not in self._even_now:
+                        continue
                     if name not in quieted:
                         marks = self._quiet.get(name)
-                        quieted[name] = marks is not None and marks.first(lookups) is not None
+                        written = written or [self._index.exact_lookup(w) for w in words]
+                        quieted[name] = marks is not None and marks.first(written) is not None
                     quiet = quiet or quieted[name]
                 if quiet:
                     continue
             return hit
         return fear
 
-    def quiet(self, words: Sequence[str], lists: Iterable[str] = ("past", "return")) -> bool:
-        """Whether ``words`` tell the past or a return, with no word of now (for the
-        classifier's own emergency vote, which has no category)."""
-        lookups = self._lookups(words)
-        if self._now.first(lookups) is not None:
-            return False
+    def quiet(
+        self, words: Sequence[str], lists: Iterable[str] = ("past", "return", "news")
+    ) -> bool:
+        """Whether ``words`` tell the past, a return or the news, with no word of now (the news
+        quiets even then), for the classifier's own emergency vote, which has no category."""
+        now = self._now.first(self._lookups(words)) is not None
+        written = [self._index.exact_lookup(w) for w in words]  # a typo never quiets
         return any(
-            (marks := self._quiet.get(name)) is not None and marks.first(lookups) is not None
+            (name in self._even_now or not now)
+            and (marks := self._quiet.get(name)) is not None
+            and marks.first(written) is not None
             for name in lists
         )
 
@@ -469,6 +521,10 @@ def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) 
         patterns.lines[category.id] = line_of(item) if line_of else 1
         patterns.phrases[category.id] = _by_language(item.get("phrases"), where(item))
     for name, lists in (raw.get("quiet") or {}).items():
+        if isinstance(lists, Mapping) and "even_now" in lists:
+            if lists["even_now"] is True:
+                patterns.even_now.add(str(name))
+            lists = {k: v for k, v in lists.items() if k != "even_now"}
         patterns.quiet[str(name)] = _by_language(lists, where(lists))
     patterns.now = _by_language(raw.get("now") or {}, where(raw))
     return patterns

@@ -32,6 +32,7 @@ CATEGORIES = {
         ("estan afuera de mi casa", "es"),
         ("they are going to kill us", "en"),
         ("someone is banging on my door", "en"),
+        ("they slid a paper under our door that says we know where you live", "en"),
     ],
     "hunted": [
         ("me estan siguiendo desde la parada", "es"),
@@ -43,6 +44,10 @@ CATEGORIES = {
         ("some men came asking about us at the store", "en"),
         ("el hombre que me amenazo vive en la misma ciudad que yo", "es"),
         ("the gang member who threatened me is here in the same city", "en"),
+        # stalked, recognised, found again far from home
+        ("una troca sin placas anda dando vueltas por mi cuadra", "es"),
+        ("el pandillero me reconocio en el albergue", "es"),
+        ("a car with no plates keeps driving around our block", "en"),
     ],
     "kidnapping": [
         ("levantaron a mi hermano", "es"),
@@ -81,12 +86,20 @@ CATEGORIES = {
         ("they tied us up in a basement", "en"),
         ("me tienen en un cuarto y no se donde estoy", "es"),
         ("they are keeping us in a warehouse", "en"),
+        # controlled by whoever brought them: phones taken, work without pay, sexual exploitation
+        ("la señora nos quito los celulares y no nos paga", "es"),
+        ("a mi prima la obligan a estar con hombres", "es"),
+        ("the man keeps my papers and I have to work for him", "en"),
+        ("he does not let her leave the apartment", "en"),
     ],
     "violence_now": [
         ("mi esposo me esta golpeando", "es"),
         ("estoy herida", "es"),
         ("my husband is hitting me", "en"),
         ("im bleeding", "en"),
+        # a child abused now
+        ("su tio la manosea y esta solo con ella", "es"),
+        ("my neighbor is touching my daughter", "en"),
     ],
     "route": [
         ("estamos perdidos en el monte y ya no tenemos agua", "es"),
@@ -95,6 +108,8 @@ CATEGORIES = {
         ("we ran out of water in the desert", "en"),
         ("we are trapped in a container and cant breathe", "en"),
         ("the baby is not breathing", "en"),
+        ("se nos acabo el agua y el niño ya no responde", "es"),
+        ("my friend passed out and is unconscious", "en"),
     ],
     "suicide": [
         ("nadie me va a extrañar si me muero", "es"),
@@ -114,6 +129,12 @@ CATEGORIES = {
         ("voy a tomarme todas mis pastillas de una vez", "es"),
         ("theres no point in living like this", "en"),
         ("im going to take all these pills", "en"),
+        # the means at hand, a burden, a goodbye
+        ("ya compre el veneno", "es"),
+        ("ya no voy a molestar a nadie", "es"),
+        ("i have my pills here and i'm ready", "en"),
+        ("i wrote goodbye to my kids", "en"),
+        ("they would all be better without me", "en"),
     ],
 }
 
@@ -145,6 +166,12 @@ NOT_DANGER = [
     "they broke into my house back home, does that help my case",
     "i took my pills this morning, can i still go to court",
     "que tengo que hacer para que me suelten de la detencion de ice",
+    # the news and how things are somewhere: conditions, not a cry for help
+    "hay muchas balaceras en reynosa ahorita segun las noticias, es seguro cruzar",
+    "i saw on the news there is shooting in haiti again, do haitians get asylum",
+    "en mi pueblo hay balaceras, eso cuenta para el asilo",
+    # a verb's tense is not a typo: "mataron" (they killed) is not "mataran" (they will kill)
+    "a mi me amenazaron y me mataron a mi hermano, puedo pedir asilo",
 ]
 
 
@@ -271,6 +298,30 @@ def test_phrases_reached_through_their_anchor_are_those_found_by_trying_every_ph
         assert phrases.found(lookups) == every, text
         reached += bool(every)
     assert reached > 100  # the comparison saw many messages with phrases, not only empty ones
+
+
+def test_a_typo_can_raise_an_alarm_but_never_quiet_one() -> None:
+    """ "sola" is one letter from "solia" (used to, a word of the past); read as a typo it quieted
+    a woman held against her will. Words that quiet must be written as they are."""
+    detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
+    assert detector.check(tokens("me quitaron los papeles y no me dejan salir sola"))
+    assert not detector.check(tokens("solia no me dejaban salir, eso sirve para mi caso"))
+
+
+def test_the_news_quiets_even_beside_a_word_of_now() -> None:
+    detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
+    assert not detector.check(tokens("ahorita en las noticias hay balaceras en culiacan"))
+    assert detector.check(tokens("ahorita hay balaceras afuera de mi casa"))
+    assert detector.check(tokens("hay mucha balacera ahorita en mi calle"))
+
+
+def test_the_tense_of_a_verb_is_not_a_typo() -> None:
+    patterns = parse_patterns({"categories": [{"id": "x", "phrases": {"es": ["me mataran"]}}]})
+    detector = DangerDetector(patterns)
+    assert detector.check(tokens("me mataran"))
+    assert detector.check(tokens("me matarab"))  # a typo
+    assert not detector.check(tokens("me mataron"))
+    assert not detector.check(tokens("me mataban"))
 
 
 @pytest.mark.parametrize(
