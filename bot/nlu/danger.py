@@ -55,6 +55,10 @@ PREFIX_MIN = 4
 a prefix of digits needs two ("20*" is any year of this century)."""
 MAX_GAP = 1
 """Extra words allowed between two words of a phrase."""
+QUIET_SCOPE = 20
+"""How many words away a word of the past (or of a return, or of the news) still quiets a phrase:
+"llegue hace dos meses" at the start of a long message does not quiet "no nos deja salir" forty
+words later."""
 TENSE_ENDINGS = (
     "aron",
     "ieron",
@@ -343,6 +347,19 @@ class _PhraseSet:
                     break
         return result
 
+    def where(self, phrase: Phrase, lookups: Sequence[Lookup]) -> list[int]:
+        """The word positions where ``phrase`` starts in a message."""
+        head = phrase.slots[0]
+        return [
+            p
+            for p, lookup in enumerate(lookups)
+            if _fits(head, lookup) and self._rest(phrase, lookups, p)
+        ]
+
+    def starts(self, lookups: Sequence[Lookup]) -> list[int]:
+        """The word positions where any phrase of the set starts in a message."""
+        return sorted({p for phrase in self.found(lookups) for p in self.where(phrase, lookups)})
+
     @staticmethod
     def _rest(phrase: Phrase, lookups: Sequence[Lookup], start: int) -> bool:
         """Whether the slots after the first follow from ``start``, each at most ``MAX_GAP``
@@ -404,7 +421,7 @@ class DangerDetector:
         if not hits:
             return None
         now = self._now.first(lookups) is not None
-        quieted: dict[str, bool] = {}
+        marks: dict[str, list[int]] = {}
         written: list[Lookup] | None = None  # the words as written: a typo never quiets
         fear: DangerHit | None = None
         for phrase in hits:
@@ -413,17 +430,23 @@ class DangerDetector:
             if category.alone:
                 fear = fear or hit
                 continue
-            if category.quiet_by:
-                quiet = False
-                for name in category.quiet_by:
-                    if now and name not in self._even_now:
-                        continue
-                    if name not in quieted:
-                        marks = self._quiet.get(name)
-                        written = written or [self._index.exact_lookup(w) for w in words]
-                        quieted[name] = marks is not None and marks.first(written) is not None
-                    quiet = quiet or quieted[name]
-                if quiet:
+            names = [
+                n
+                for n in category.quiet_by
+                if n in self._quiet and (n in self._even_now or not now)
+            ]
+            if names:
+                written = written or [self._index.exact_lookup(w) for w in words]
+                for name in names:
+                    if name not in marks:
+                        marks[name] = self._quiet[name].starts(written)
+                spots = self._phrases.where(phrase, lookups)
+                if any(
+                    abs(mark - spot) <= QUIET_SCOPE
+                    for name in names
+                    for mark in marks[name]
+                    for spot in spots
+                ):
                     continue
             return hit
         return fear

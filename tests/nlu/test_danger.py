@@ -308,6 +308,14 @@ def test_a_typo_can_raise_an_alarm_but_never_quiet_one() -> None:
     assert not detector.check(tokens("solia no me dejaban salir, eso sirve para mi caso"))
 
 
+def test_a_word_of_the_past_quiets_only_what_is_near_it() -> None:
+    """When they arrived, said at the start of a long message, is not when the danger is."""
+    detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
+    filler = "tengo una pregunta sobre el permiso de trabajo y sobre la corte de mi esposo " * 2
+    assert not detector.check(tokens("en 2019 el patron no nos deja salir, eso cuenta"))
+    assert detector.check(tokens(f"llegue hace dos meses, {filler} y el patron no nos deja salir"))
+
+
 def test_the_news_quiets_even_beside_a_word_of_now() -> None:
     detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
     assert not detector.check(tokens("ahorita en las noticias hay balaceras en culiacan"))
