@@ -67,6 +67,8 @@ class ClassifierConfig:
     """Cross-validation folds for the calibration."""
     word_weight: float = 1.0
     """Weight of the word features against the character ones."""
+    balanced: bool = True
+    """Weigh each screen's examples by how few it has (``class_weight="balanced"``)."""
 
 
 @lru_cache(maxsize=1)
@@ -204,12 +206,16 @@ class TextClassifier:
         x_words = words.fit_transform([p[1] for p in prepared]) * config.word_weight
         matrix = hstack([x_chars, x_words]).tocsr()
         model: Any
+        weight = "balanced" if config.balanced else None
         if calibrated:
             model = CalibratedClassifierCV(
-                LinearSVC(C=config.c), method="sigmoid", cv=config.folds, ensemble=False
+                LinearSVC(C=config.c, class_weight=weight),
+                method="sigmoid",
+                cv=config.folds,
+                ensemble=False,
             )
         else:
-            model = LinearSVC(C=config.c)
+            model = LinearSVC(C=config.c, class_weight=weight)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence notes on tiny classes are harmless
             model.fit(matrix, labels)

@@ -59,26 +59,13 @@ QUIET_SCOPE = 20
 """How many words away a word of the past (or of a return, or of the news) still quiets a phrase:
 "llegue hace dos meses" at the start of a long message does not quiet "no nos deja salir" forty
 words later."""
-TENSE_ENDINGS = (
-    "aron",
-    "ieron",
-    "aran",
-    "ieran",
-    "aban",
-    "aba",
-    "ara",
-    "iera",
-    "ian",
-    "ia",
-    "an",
-    "en",
-    "ron",
-    "ran",
-    "ban",
+TENSE_ENDINGS = frozenset(
+    {"aron", "ieron", "aran", "ieran", "aban", "aba", "ara", "iera", "ian", "ia", "an", "en"}
+    | {"ron", "ran", "ban", "ar", "er", "ir"}
 )
 """Spanish verb endings that carry the tense: "mataron" (they killed) is not a typo of
 "mataran" (they will kill), nor is "mataban" (they used to kill): a story of the past must not
-read as a threat."""
+read as a threat. Nor is "vender" (to sell) a typo of "venden" (they sell me)."""
 
 BUILTIN: dict[str, tuple[str, ...]] = {
     "danger_now": (
@@ -452,10 +439,13 @@ class DangerDetector:
         return fear
 
     def quiet(
-        self, words: Sequence[str], lists: Iterable[str] = ("past", "return", "news")
+        self,
+        words: Sequence[str],
+        lists: Iterable[str] = ("past", "return", "news", "conditions", "case"),
     ) -> bool:
-        """Whether ``words`` tell the past, a return or the news, with no word of now (the news
-        quiets even then), for the classifier's own emergency vote, which has no category."""
+        """Whether ``words`` tell the past, a return, the news, how things are somewhere or what
+        to say in the case, with no word of now (the news quiets even then), for the
+        classifier's own emergency vote, which has no category."""
         now = self._now.first(self._lookups(words)) is not None
         written = [self._index.exact_lookup(w) for w in words]  # a typo never quiets
         return any(

@@ -323,6 +323,18 @@ def test_the_news_quiets_even_beside_a_word_of_now() -> None:
     assert detector.check(tokens("hay mucha balacera ahorita en mi calle"))
 
 
+def test_the_classifier_alone_does_not_alarm_on_two_or_three_words(matcher: TextMatcher) -> None:
+    """Chatter this short gave the emergency class half the vote ("mande foto")."""
+    import bot.nlu.matcher as module
+
+    floor_only = copy.copy(matcher)
+    floor_only.danger = DangerDetector.from_flows_dir(None)
+    text = "nos andan cazando"
+    assert len(tokens(text)) < module.CLASSIFIER_ALARM_WORDS
+    assert not floor_only.match(text, "es").danger
+    assert floor_only.match("nos andan cazando en el monte", "es").danger
+
+
 def test_the_tense_of_a_verb_is_not_a_typo() -> None:
     patterns = parse_patterns({"categories": [{"id": "x", "phrases": {"es": ["me mataran"]}}]})
     detector = DangerDetector(patterns)
@@ -330,6 +342,11 @@ def test_the_tense_of_a_verb_is_not_a_typo() -> None:
     assert detector.check(tokens("me matarab"))  # a typo
     assert not detector.check(tokens("me mataron"))
     assert not detector.check(tokens("me mataban"))
+    assert DangerDetector(
+        parse_patterns({"categories": [{"id": "x", "phrases": {"es": ["me venden"]}}]})
+    ).check(tokens("me venden")) and not DangerDetector(
+        parse_patterns({"categories": [{"id": "x", "phrases": {"es": ["me venden"]}}]})
+    ).check(tokens("me puede vender una bicicleta"))
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,21 @@ def test_no_held_out_or_fresh_message_is_a_training_example_or_a_dev_row(
     assert [t for t in fresh if t in set(held)] == []
 
 
+def test_the_unseen_check_sets_stay_unseen() -> None:
+    """The check sets in ``tests/data/checks`` were written by people who saw nothing of the
+    repository and read once (README): none of their messages may become a training example."""
+    from bot.engine.loader import load_flows
+    from bot.nlu.normalize import normalize
+
+    flows = load_flows(REPO_ROOT / "flows").flows
+    examples = {normalize(e) for n in flows.nodes.values() for v in n.examples.values() for e in v}
+    checks = sorted((DATA / "checks").glob("*.tsv"))
+    assert len(checks) >= 3
+    rows = [normalize(r.text) for path in checks for r in read_rows(path)]
+    assert len(rows) >= 400
+    assert [t for t in rows if t in examples] == []
+
+
 def test_the_fresh_part_covers_every_topic_danger_chatter_and_past_violence() -> None:
     rows = read_rows(FRESH)
     assert len(rows) >= 300
