@@ -55,10 +55,10 @@ PREFIX_MIN = 4
 a prefix of digits needs two ("20*" is any year of this century)."""
 MAX_GAP = 1
 """Extra words allowed between two words of a phrase."""
-QUIET_SCOPE = 20
-"""How many words away a word of the past (or of a return, or of the news) still quiets a phrase:
-"llegue hace dos meses" at the start of a long message does not quiet "no nos deja salir" forty
-words later."""
+QUIET_SCOPE = 25
+"""How many words away a word of the past (or of a return, or of the news) still quiets a phrase,
+about a long sentence: "llegue hace dos meses" at the start of a long message does not quiet "no
+nos deja salir" forty words later."""
 TENSE_ENDINGS = frozenset(
     {"aron", "ieron", "aran", "ieran", "aban", "aba", "ara", "iera", "ian", "ia", "an", "en"}
     | {"ron", "ran", "ban", "ar", "er", "ir"}
@@ -441,10 +441,10 @@ class DangerDetector:
     def quiet(
         self,
         words: Sequence[str],
-        lists: Iterable[str] = ("past", "return", "news", "conditions", "case"),
+        lists: Iterable[str] = ("past", "return", "news", "conditions", "case", "joke"),
     ) -> bool:
-        """Whether ``words`` tell the past, a return, the news, how things are somewhere or what
-        to say in the case, with no word of now (the news quiets even then), for the
+        """Whether ``words`` tell the past, a return, the news, how things are somewhere, what
+        to say in the case or a joke, with no word of now (the news quiets even then), for the
         classifier's own emergency vote, which has no category."""
         now = self._now.first(self._lookups(words)) is not None
         written = [self._index.exact_lookup(w) for w in words]  # a typo never quiets

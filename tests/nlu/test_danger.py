@@ -29,10 +29,13 @@ CATEGORIES = {
         ("they kicked the door and are inside", "en"),
         ("me quieren matar los del cartel q hago", "es"),
         ("nos van a matar", "es"),
-        ("estan afuera de mi casa", "es"),
         ("they are going to kill us", "en"),
         ("someone is banging on my door", "en"),
         ("they slid a paper under our door that says we know where you live", "en"),
+    ],
+    "outside": [
+        ("estan afuera de mi casa", "es"),
+        ("two men are outside my door", "en"),
     ],
     "hunted": [
         ("me estan siguiendo desde la parada", "es"),
@@ -129,6 +132,9 @@ CATEGORIES = {
         ("voy a tomarme todas mis pastillas de una vez", "es"),
         ("theres no point in living like this", "en"),
         ("im going to take all these pills", "en"),
+        ("me voy a dormir para siempre", "es"),
+        ("todo seria mas facil si yo no estuviera", "es"),
+        ("tell my kids i am sorry", "en"),
         # the means at hand, a burden, a goodbye
         ("ya compre el veneno", "es"),
         ("ya no voy a molestar a nadie", "es"),
@@ -170,6 +176,11 @@ NOT_DANGER = [
     "hay muchas balaceras en reynosa ahorita segun las noticias, es seguro cruzar",
     "i saw on the news there is shooting in haiti again, do haitians get asylum",
     "en mi pueblo hay balaceras, eso cuenta para el asilo",
+    # immigration at the door is the detained-relative screen; a song is not a cry for help
+    "la migra esta afuera de mi casa, que hago",
+    "ICE is outside my building, do i have to open",
+    "como se llama el corrido que dice me andan buscando los de la sierra",
+    "what is that movie where the cartel kidnaps the girl",
     # a verb's tense is not a typo: "mataron" (they killed) is not "mataran" (they will kill)
     "a mi me amenazaron y me mataron a mi hermano, puedo pedir asilo",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,21 @@ def test_a_restart_with_the_same_content_reads_the_model_from_the_cache(tmp_path
     assert second is not first
     for text in ("necesito asilo", "busco abogado", "zzz"):
         assert np.allclose(first.probabilities(tokens(text)), second.probabilities(tokens(text)))
+
+
+def test_a_long_message_that_asks_several_things_is_offered_screens(matcher: TextMatcher) -> None:
+    """The vote of a long message spreads over topics; below ``candidate`` it used to get
+    nothing at all. From ``long_words`` words up, topics are offered from ``candidate_long``."""
+    import dataclasses
+
+    text = (
+        "hola buenas tardes, mi primo me dijo que ahora con el nuevo gobierno ya no dan nada y "
+        "que deportan a todos aunque tengan su caso abierto, yo tengo audiencia en marzo en "
+        "houston y no se si todavia vale la pena seguir con el caso o mejor buscar otra cosa, "
+        "que me aconseja"
+    )
+    found = matcher.match(text, "es")
+    assert found.node is not None or found.candidates
+    strict = copy.copy(matcher)
+    strict.settings = dataclasses.replace(matcher.settings, long_words=10**6)
+    assert strict.match(text, "es").node is None and not strict.match(text, "es").candidates
