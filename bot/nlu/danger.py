@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -365,6 +366,29 @@ class _PhraseSet:
         return True
 
 
+@dataclass
+class _Message:
+    """One message as the detector reads it, with what is looked up once and shared."""
+
+    words: Sequence[str]
+    lookups: Sequence[Lookup]
+    index: _WordIndex
+    now: bool
+    """Whether the message has a word of now ("ahorita", "right now")."""
+    _marks: dict[str, list[int]] = field(default_factory=dict)
+
+    @cached_property
+    def written(self) -> list[Lookup]:
+        """The words as written, without typos: a typo may raise an alarm, never quiet one."""
+        return [self.index.exact_lookup(w) for w in self.words]
+
+    def marks(self, name: str, phrases: _PhraseSet) -> list[int]:
+        """Where the quiet list ``name`` (its ``phrases``) starts in the message."""
+        if name not in self._marks:
+            self._marks[name] = phrases.starts(self.written)
+        return self._marks[name]
+
+
 class DangerDetector:
     """Finds danger in a message; built from ``DangerPatterns`` plus the built-in floor."""
 
@@ -407,9 +431,7 @@ class DangerDetector:
         hits = self._all(lookups)
         if not hits:
             return None
-        now = self._now.first(lookups) is not None
-        marks: dict[str, list[int]] = {}
-        written: list[Lookup] | None = None  # the words as written: a typo never quiets
+        message = _Message(words, lookups, self._index, self._now.first(lookups) is not None)
         fear: DangerHit | None = None
         for phrase in hits:
             category = self.categories[phrase.category]
@@ -417,26 +439,27 @@ class DangerDetector:
             if category.alone:
                 fear = fear or hit
                 continue
-            names = [
-                n
-                for n in category.quiet_by
-                if n in self._quiet and (n in self._even_now or not now)
-            ]
-            if names:
-                written = written or [self._index.exact_lookup(w) for w in words]
-                for name in names:
-                    if name not in marks:
-                        marks[name] = self._quiet[name].starts(written)
-                spots = self._phrases.where(phrase, lookups)
-                if any(
-                    abs(mark - spot) <= QUIET_SCOPE
-                    for name in names
-                    for mark in marks[name]
-                    for spot in spots
-                ):
-                    continue
-            return hit
+            if not self._quieted(phrase, category, message):
+                return hit
         return fear
+
+    def _quieted(self, phrase: Phrase, category: Category, message: _Message) -> bool:
+        """Whether one of ``category``'s quiet lists holds within ``QUIET_SCOPE`` words of
+        ``phrase`` (a word of now lifts every list but those marked ``even_now``)."""
+        names = [
+            name
+            for name in category.quiet_by
+            if name in self._quiet and (name in self._even_now or not message.now)
+        ]
+        if not names:
+            return False
+        spots = self._phrases.where(phrase, message.lookups)
+        return any(
+            abs(mark - spot) <= QUIET_SCOPE
+            for name in names
+            for mark in message.marks(name, self._quiet[name])
+            for spot in spots
+        )
 
     def quiet(
         self,
@@ -446,12 +469,12 @@ class DangerDetector:
         """Whether ``words`` tell the past, a return, the news, how things are somewhere, what
         to say in the case or a joke, with no word of now (the news quiets even then), for the
         classifier's own emergency vote, which has no category."""
-        now = self._now.first(self._lookups(words)) is not None
-        written = [self._index.exact_lookup(w) for w in words]  # a typo never quiets
+        lookups = self._lookups(words)
+        message = _Message(words, lookups, self._index, self._now.first(lookups) is not None)
         return any(
-            (name in self._even_now or not now)
-            and (marks := self._quiet.get(name)) is not None
-            and marks.first(written) is not None
+            (name in self._even_now or not message.now)
+            and name in self._quiet
+            and bool(message.marks(name, self._quiet[name]))
             for name in lists
         )
 
