@@ -38,6 +38,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram_ack import CallbackAcks
 from bot.channels.telegram_updates import WEBHOOK_PATH, BadUpdate, Incoming, read_update
 from bot.conversation import Answer, Conversations
 from bot.delivery import OutgoingMessage, deliver_once
@@ -200,6 +201,8 @@ class TelegramChannel:
     conversations: Conversations
     bot: Bot
     rate: LocalSendRate | RedisSendRate
+    acks: CallbackAcks
+    """``answerCallbackQuery`` for every press, on its own light client (``telegram_ack``)."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     started: bool = False
 
@@ -226,7 +229,15 @@ class TelegramChannel:
             get_updates_request=request,
         )
         rate = build_send_rate(settings.telegram_rate_limit, settings.redis_url)
-        return cls(settings, conversations, bot, rate)
+        acks = CallbackAcks.for_bot_api(
+            base,
+            settings.telegram_bot_token.get_secret_value(),
+            timeout=timeout,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            pool_size=POOL_SIZE,
+        )
+        return cls(settings, conversations, bot, rate, acks)
 
     @property
     def ready(self) -> bool:
@@ -240,6 +251,7 @@ class TelegramChannel:
         settings = self.settings
         assert settings.public_url is not None and settings.telegram_webhook_secret is not None
         await self.bot.initialize()
+        self.acks.open()
         await self.bot.set_webhook(
             url=settings.public_url.rstrip("/") + WEBHOOK_PATH,
             secret_token=settings.telegram_webhook_secret.get_secret_value(),
@@ -262,7 +274,7 @@ class TelegramChannel:
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Let button acknowledgements and the command menu finish (bounded), then close the
-        client (the webhook stays set for other workers)."""
+        clients (the webhook stays set for other workers)."""
         self.started = False
         if self.tasks:
             _, late = await asyncio.wait(set(self.tasks), timeout=timeout)
@@ -272,6 +284,7 @@ class TelegramChannel:
             await asyncio.wait_for(self.bot.shutdown(), timeout=timeout)
         except (TimeoutError, TelegramError) as exc:
             log.warning("telegram client not closed cleanly (%s)", type(exc).__name__)
+        await self.acks.close()
         await self.rate.close()
 
     # -- the webhook ---------------------------------------------------------------------------
@@ -336,10 +349,7 @@ class TelegramChannel:
 
     async def _acknowledge(self, query_id: str) -> None:
         """Stop the button's spinner; the press is answered whether or not this works."""
-        try:
-            await self.bot.answer_callback_query(query_id)
-        except TelegramError as exc:
-            log.info("callback query not acknowledged (%s)", type(exc).__name__)
+        await self.acks.answer(query_id)
 
     # -- sending -------------------------------------------------------------------------------
 
