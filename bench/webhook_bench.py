@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import gc
 import itertools
 import json
 import os
@@ -58,6 +59,9 @@ STATE_SECRET = secrets.token_urlsafe(32)
 TOKEN = "123456:BENCH-token"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
 LEVELS = [1, 8, 32, 128]
+OPEN_LOOP_CONNECTIONS = 32
+"""Connections made before the open loop starts (more are opened if ever all are busy)."""
+ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 _update_ids = itertools.count(10_000)
 _chat_ids = itertools.count(5_000_000)
 
@@ -318,15 +322,10 @@ async def closed_loop(server: Server, fake: FakeBotApi, concurrency: int, second
     128 the generator itself spent all its CPU there and measured 90 updates/s against the
     bare route that does nothing (the servers were nearly idle)."""
     result = Result()
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
     async with contextlib.AsyncExitStack() as stack:
-        clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS)
-            )
-            for _ in range(concurrency)
-        ]
+        clients = [await _connection(stack) for _ in range(concurrency)]
+        gc.collect()  # the generator's own garbage from earlier levels, collected off the clock
         stop_at = time.perf_counter() + seconds
 
         async def person(client: httpx.AsyncClient) -> None:
@@ -350,11 +349,23 @@ async def closed_loop(server: Server, fake: FakeBotApi, concurrency: int, second
     return result
 
 
+async def _connection(stack: contextlib.AsyncExitStack) -> httpx.AsyncClient:
+    """A client with one keep-alive connection, closed with ``stack``."""
+    client = httpx.AsyncClient(limits=ONE_CONNECTION, timeout=60, headers=HEADERS)
+    return await stack.enter_async_context(client)
+
+
 async def open_loop(server: Server, fake: FakeBotApi, rate: float, seconds: float) -> Result:
-    """``rate`` updates per second offered on schedule (new chats: /start and a typed text)."""
+    """``rate`` updates per second offered on schedule (new chats: /start and a typed text).
+
+    Each update takes an idle one-connection client (a new one only when all are busy), for the
+    same reason as ``closed_loop``: one shared pool of many connections costs the generator
+    time per connection on every request, and after the closed loops it had hundreds open,
+    so a short stall grew into p99s of 100-230 ms for every server, the echo bot included."""
     result = Result()
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    async with httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        idle = [await _connection(stack) for _ in range(OPEN_LOOP_CONNECTIONS)]
+        gc.collect()
         begin = time.perf_counter()
         tasks = []
         total = int(rate * seconds)
@@ -362,9 +373,13 @@ async def open_loop(server: Server, fake: FakeBotApi, rate: float, seconds: floa
         async def fire(number: int, due: float) -> None:
             chat_id = next(_chat_ids)
             kind, value = SESSION[0] if number % 2 == 0 else SESSION[3]
-            latency = await one_update(
-                client, server, fake, update_for(kind, value, chat_id), chat_id, due
-            )
+            client = idle.pop() if idle else await _connection(stack)
+            try:
+                latency = await one_update(
+                    client, server, fake, update_for(kind, value, chat_id), chat_id, due
+                )
+            finally:
+                idle.append(client)
             if latency is None:
                 result.errors += 1
             else:
