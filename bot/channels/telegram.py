@@ -251,7 +251,6 @@ class TelegramChannel:
         settings = self.settings
         assert settings.public_url is not None and settings.telegram_webhook_secret is not None
         await self.bot.initialize()
-        self.acks.open()
         await self.bot.set_webhook(
             url=settings.public_url.rstrip("/") + WEBHOOK_PATH,
             secret_token=settings.telegram_webhook_secret.get_secret_value(),
@@ -260,6 +259,17 @@ class TelegramChannel:
         self.started = True
         log.info("telegram webhook set")
         self._spawn(self._set_commands())
+        self._spawn(self._open_acks())
+
+    async def _open_acks(self) -> None:
+        """The acknowledgements' own client, imported in a thread after the start."""
+        try:
+            await asyncio.to_thread(self.acks.load)
+        except ImportError as exc:  # the Bot acknowledges, as before
+            log.warning("press acknowledgements stay on the Bot (%s)", type(exc).__name__)
+            return
+        if self.started:
+            self.acks.open()
 
     async def _set_commands(self) -> None:
         """The menu of commands in each language, and English for every other one."""
@@ -348,8 +358,15 @@ class TelegramChannel:
         task.add_done_callback(self.tasks.discard)
 
     async def _acknowledge(self, query_id: str) -> None:
-        """Stop the button's spinner; the press is answered whether or not this works."""
-        await self.acks.answer(query_id)
+        """Stop the button's spinner; the press is answered whether or not this works. The
+        ``Bot`` does it only in the first moments after the start (``_open_acks``)."""
+        if self.acks.ready:
+            await self.acks.answer(query_id)
+            return
+        try:
+            await self.bot.answer_callback_query(query_id)
+        except TelegramError as exc:
+            log.info("callback query not acknowledged (%s)", type(exc).__name__)
 
     # -- sending -------------------------------------------------------------------------------
 

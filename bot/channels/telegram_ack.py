@@ -16,6 +16,9 @@ it (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), read once at start: aiohttp's
 ``TELEGRAM_RATE_LIMIT`` (that pace is Telegram's limit on messages, and an acknowledgement sends
 none), and still are not. The URL holds the token: it is never logged, nor is any error's text
 (only its kind).
+
+aiohttp is imported off the event loop once the service is up (``load``, 80 ms of imports that
+the first answer would otherwise wait for); until then a press is acknowledged by the ``Bot``.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ import json
 import logging
 import urllib.request
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
+if TYPE_CHECKING:
+    import aiohttp
 
 __all__ = ["CallbackAcks"]
 
@@ -42,7 +47,9 @@ class CallbackAcks:
 
     url: str
     """``{base}/bot{token}/answerCallbackQuery``: a secret, never logged."""
-    timeout: aiohttp.ClientTimeout
+    timeout: float
+    connect_timeout: float
+    pool_timeout: float
     pool_size: int
     proxy: str | None = None
     """From the environment at start (``env_proxy``); ``None`` for a direct connection."""
@@ -62,25 +69,38 @@ class CallbackAcks:
         """Pointed at ``base_url`` (no trailing slash) with the bot's token, timeouts as the
         ``Bot``'s: waiting for a pooled connection and connecting are bounded apart from the
         read, and the whole call by all three."""
-        limits = aiohttp.ClientTimeout(
-            total=pool_timeout + connect_timeout + timeout,
-            connect=pool_timeout + connect_timeout,
-            sock_connect=connect_timeout,
-            sock_read=timeout,
-        )
         url = f"{base_url}/bot{token}/answerCallbackQuery"
-        return cls(url, limits, pool_size, env_proxy(url))
+        return cls(url, timeout, connect_timeout, pool_timeout, pool_size, env_proxy(url))
+
+    @staticmethod
+    def load() -> None:
+        """Import aiohttp (in a thread, so that the event loop goes on answering meanwhile)."""
+        import aiohttp  # noqa: F401
+
+    @property
+    def ready(self) -> bool:
+        """The pool is open."""
+        return self.session is not None
 
     def open(self) -> None:
         """Create the pool (aiohttp needs the running event loop for it)."""
+        import aiohttp
+
         if self.session is None:
             self.session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.pool_size),
-                timeout=self.timeout,
+                timeout=aiohttp.ClientTimeout(
+                    total=self.pool_timeout + self.connect_timeout + self.timeout,
+                    connect=self.pool_timeout + self.connect_timeout,
+                    sock_connect=self.connect_timeout,
+                    sock_read=self.timeout,
+                ),
             )
 
     async def answer(self, query_id: str) -> None:
         """Acknowledge one press; a failure is logged by kind and otherwise ignored."""
+        import aiohttp
+
         self.open()
         assert self.session is not None
         body = json.dumps({"callback_query_id": query_id}).encode()
