@@ -31,12 +31,14 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import gc
 import itertools
 import json
 import os
 import secrets
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -58,6 +60,9 @@ STATE_SECRET = secrets.token_urlsafe(32)
 TOKEN = "123456:BENCH-token"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
 LEVELS = [1, 8, 32, 128]
+OPEN_LOOP_CONNECTIONS = 64
+"""Connections made before the open loop starts (more are opened if ever all are busy)."""
+ONE_CONNECTION = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 _update_ids = itertools.count(10_000)
 _chat_ids = itertools.count(5_000_000)
 
@@ -309,13 +314,22 @@ async def one_update(
 
 
 async def closed_loop(server: Server, fake: FakeBotApi, concurrency: int, seconds: float) -> Result:
+    """``concurrency`` people, each on its own keep-alive connection (as Telegram opens several
+    to a webhook), posting their visits one update after another.
+
+    Each person has a client of its own with one connection, made before the clock starts: one
+    shared httpx pool of ``concurrency`` connections checks every connection of the pool (a
+    ``getpeername`` and a readability poll each) on every request and response, so at 32 and
+    128 the generator itself spent all its CPU there and measured 90 updates/s against the
+    bare route that does nothing (the servers were nearly idle)."""
     result = Result()
-    stop_at = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
-    async with httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [await _connection(stack) for _ in range(concurrency)]
+        gc.collect()  # the generator's own garbage from earlier levels, collected off the clock
+        stop_at = time.perf_counter() + seconds
 
-        async def person() -> None:
+        async def person(client: httpx.AsyncClient) -> None:
             while time.perf_counter() < stop_at:
                 chat_id = next(_chat_ids)
                 for kind, value in SESSION:
@@ -331,16 +345,36 @@ async def closed_loop(server: Server, fake: FakeBotApi, concurrency: int, second
                         result.latencies.append(latency)
 
         begin = time.perf_counter()
-        await asyncio.gather(*(person() for _ in range(concurrency)))
+        await asyncio.gather(*(person(client) for client in clients))
         result.elapsed = time.perf_counter() - begin
     return result
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client (never used: the servers are plain HTTP). httpx loads
+    the CA bundle for each new client otherwise, 17 ms of the generator's CPU each: when the
+    open loop had to open clients under a stalled server, that alone made it fall behind."""
+    return ssl.create_default_context()
+
+
+async def _connection(stack: contextlib.AsyncExitStack) -> httpx.AsyncClient:
+    """A client with one keep-alive connection, closed with ``stack`` (under a millisecond)."""
+    client = httpx.AsyncClient(limits=ONE_CONNECTION, timeout=60, headers=HEADERS, verify=_tls())
+    return await stack.enter_async_context(client)
+
+
 async def open_loop(server: Server, fake: FakeBotApi, rate: float, seconds: float) -> Result:
-    """``rate`` updates per second offered on schedule (new chats: /start and a typed text)."""
+    """``rate`` updates per second offered on schedule (new chats: /start and a typed text).
+
+    Each update takes an idle one-connection client (a new one only when all are busy), for the
+    same reason as ``closed_loop``: one shared pool of many connections costs the generator
+    time per connection on every request, and after the closed loops it had hundreds open,
+    so a short stall grew into p99s of 100-230 ms for every server, the echo bot included."""
     result = Result()
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    async with httpx.AsyncClient(limits=limits, timeout=60, headers=HEADERS) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        idle = [await _connection(stack) for _ in range(OPEN_LOOP_CONNECTIONS)]
+        gc.collect()
         begin = time.perf_counter()
         tasks = []
         total = int(rate * seconds)
@@ -348,9 +382,13 @@ async def open_loop(server: Server, fake: FakeBotApi, rate: float, seconds: floa
         async def fire(number: int, due: float) -> None:
             chat_id = next(_chat_ids)
             kind, value = SESSION[0] if number % 2 == 0 else SESSION[3]
-            latency = await one_update(
-                client, server, fake, update_for(kind, value, chat_id), chat_id, due
-            )
+            client = idle.pop() if idle else await _connection(stack)
+            try:
+                latency = await one_update(
+                    client, server, fake, update_for(kind, value, chat_id), chat_id, due
+                )
+            finally:
+                idle.append(client)
             if latency is None:
                 result.errors += 1
             else:

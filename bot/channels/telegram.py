@@ -38,6 +38,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram_ack import CallbackAcks
 from bot.channels.telegram_updates import WEBHOOK_PATH, BadUpdate, Incoming, read_update
 from bot.conversation import Answer, Conversations
 from bot.delivery import OutgoingMessage, deliver_once
@@ -200,6 +201,8 @@ class TelegramChannel:
     conversations: Conversations
     bot: Bot
     rate: LocalSendRate | RedisSendRate
+    acks: CallbackAcks
+    """``answerCallbackQuery`` for every press, on its own light client (``telegram_ack``)."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     started: bool = False
 
@@ -226,7 +229,15 @@ class TelegramChannel:
             get_updates_request=request,
         )
         rate = build_send_rate(settings.telegram_rate_limit, settings.redis_url)
-        return cls(settings, conversations, bot, rate)
+        acks = CallbackAcks.for_bot_api(
+            base,
+            settings.telegram_bot_token.get_secret_value(),
+            timeout=timeout,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            pool_size=POOL_SIZE,
+        )
+        return cls(settings, conversations, bot, rate, acks)
 
     @property
     def ready(self) -> bool:
@@ -248,6 +259,17 @@ class TelegramChannel:
         self.started = True
         log.info("telegram webhook set")
         self._spawn(self._set_commands())
+        self._spawn(self._open_acks())
+
+    async def _open_acks(self) -> None:
+        """The acknowledgements' own client, imported in a thread after the start."""
+        try:
+            await asyncio.to_thread(self.acks.load)
+        except ImportError as exc:  # the Bot acknowledges, as before
+            log.warning("press acknowledgements stay on the Bot (%s)", type(exc).__name__)
+            return
+        if self.started:
+            self.acks.open()
 
     async def _set_commands(self) -> None:
         """The menu of commands in each language, and English for every other one."""
@@ -262,7 +284,7 @@ class TelegramChannel:
 
     async def stop(self, timeout: float = 5.0) -> None:
         """Let button acknowledgements and the command menu finish (bounded), then close the
-        client (the webhook stays set for other workers)."""
+        clients (the webhook stays set for other workers)."""
         self.started = False
         if self.tasks:
             _, late = await asyncio.wait(set(self.tasks), timeout=timeout)
@@ -272,6 +294,7 @@ class TelegramChannel:
             await asyncio.wait_for(self.bot.shutdown(), timeout=timeout)
         except (TimeoutError, TelegramError) as exc:
             log.warning("telegram client not closed cleanly (%s)", type(exc).__name__)
+        await self.acks.close()
         await self.rate.close()
 
     # -- the webhook ---------------------------------------------------------------------------
@@ -335,7 +358,11 @@ class TelegramChannel:
         task.add_done_callback(self.tasks.discard)
 
     async def _acknowledge(self, query_id: str) -> None:
-        """Stop the button's spinner; the press is answered whether or not this works."""
+        """Stop the button's spinner; the press is answered whether or not this works. The
+        ``Bot`` does it only in the first moments after the start (``_open_acks``)."""
+        if self.acks.ready:
+            await self.acks.answer(query_id)
+            return
         try:
             await self.bot.answer_callback_query(query_id)
         except TelegramError as exc:

@@ -33,8 +33,10 @@ MAX_TEXT = 2000
 BAD_REQUEST = N_("Sorry, I could not read that. Please try again.")
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The running service's parts (set by the lifespan)."""
+async def get_runtime(request: Request) -> Runtime:
+    """The running service's parts (set by the lifespan). ``async`` although it awaits nothing:
+    FastAPI runs a plain ``def`` dependency in its thread pool, a thread hop on every request
+    (measured about 4 % of the event loop's time under the webhook bench)."""
     runtime = request.app.state.runtime
     assert isinstance(runtime, Runtime)
     return runtime

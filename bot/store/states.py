@@ -221,10 +221,11 @@ class SqlStateStore:
         erasing transaction id for ``note_erasure``.
         """
         now = utcnow()
-        where = (ConversationRow.key == key) & (ConversationRow.version == version)
         if new_state is None:
             if version is None:
                 return False, None
+            # Built here, not for every turn: the expression costs more than a lookup.
+            where = (ConversationRow.key == key) & (ConversationRow.version == version)
             _, xid = overwrite_in(connection, where)
             deleted = connection.execute(delete(ConversationRow).where(where))
             if rowcount(deleted) != 1:
