@@ -68,7 +68,9 @@ class ClassifierConfig:
     word_weight: float = 1.0
     """Weight of the word features against the character ones."""
     balanced: bool = True
-    """Weigh each screen's examples by how few it has (``class_weight="balanced"``)."""
+    """Weigh each screen's examples by how few it has (``class_weight="balanced"``): the
+    emergency screen has several times the examples of any other since the unseen sets, and its
+    weight pulled uncertain messages towards it (dev top-1 91.8 -> 92.7 % when turned on)."""
 
 
 @lru_cache(maxsize=1)
