@@ -135,6 +135,9 @@ CATEGORIES = {
         ("me voy a dormir para siempre", "es"),
         ("todo seria mas facil si yo no estuviera", "es"),
         ("tell my kids i am sorry", "en"),
+        # wished death on deportation, and the means kept: not a question about return
+        ("si me deportan prefiero morirme, tengo unas pastillas escondidas", "es"),
+        ("if they send me back i would rather die", "en"),
         # the means at hand, a burden, a goodbye
         ("ya compre el veneno", "es"),
         ("ya no voy a molestar a nadie", "es"),
