@@ -24,7 +24,7 @@ letters or more. Words are looked up in prepared indexes, so a message costs mic
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -316,20 +316,9 @@ class _PhraseSet:
 
     def found(self, lookups: Sequence[Lookup], stop_at_first: bool = False) -> list[Phrase]:
         """Every phrase found in a message (its words' ``lookups``), in file order."""
-        reached: set[int] = set()
-        for exact, prefixes in lookups:
-            for word in exact:
-                reached.update(self._by_word.get(word, ()))
-            for prefix in prefixes:
-                reached.update(self._by_prefix.get(prefix, ()))
         result: list[Phrase] = []
-        for i in sorted(reached):
-            phrase = self.phrases[i]
-            head = phrase.slots[0]
-            if any(
-                _fits(head, lookup) and self._rest(phrase, lookups, p)
-                for p, lookup in enumerate(lookups)
-            ):
+        for phrase in self._reached(lookups):
+            if next(self._positions(phrase, lookups), None) is not None:
                 result.append(phrase)
                 if stop_at_first:
                     break
@@ -337,16 +326,29 @@ class _PhraseSet:
 
     def where(self, phrase: Phrase, lookups: Sequence[Lookup]) -> list[int]:
         """The word positions where ``phrase`` starts in a message."""
-        head = phrase.slots[0]
-        return [
-            p
-            for p, lookup in enumerate(lookups)
-            if _fits(head, lookup) and self._rest(phrase, lookups, p)
-        ]
+        return list(self._positions(phrase, lookups))
 
     def starts(self, lookups: Sequence[Lookup]) -> list[int]:
         """The word positions where any phrase of the set starts in a message."""
-        return sorted({p for phrase in self.found(lookups) for p in self.where(phrase, lookups)})
+        return sorted({p for phrase in self._reached(lookups) for p in self.where(phrase, lookups)})
+
+    def _reached(self, lookups: Sequence[Lookup]) -> list[Phrase]:
+        """The phrases (in file order) whose anchor slot some word of the message fills: only
+        these can be in it."""
+        reached: set[int] = set()
+        for exact, prefixes in lookups:
+            for word in exact:
+                reached.update(self._by_word.get(word, ()))
+            for prefix in prefixes:
+                reached.update(self._by_prefix.get(prefix, ()))
+        return [self.phrases[i] for i in sorted(reached)]
+
+    def _positions(self, phrase: Phrase, lookups: Sequence[Lookup]) -> Iterator[int]:
+        """The word positions where ``phrase`` starts in the message, first to last."""
+        head = phrase.slots[0]
+        for position, lookup in enumerate(lookups):
+            if _fits(head, lookup) and self._rest(phrase, lookups, position):
+                yield position
 
     @staticmethod
     def _rest(phrase: Phrase, lookups: Sequence[Lookup], start: int) -> bool:
