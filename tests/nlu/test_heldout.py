@@ -14,6 +14,7 @@ import pytest
 
 from bot.nlu.evaluate import OFF_TOPIC, TARGETS, Score, evaluate, read_rows
 from bot.nlu.matcher import EMERGENCY, TextMatcher
+from bot.nlu.normalize import normalize
 from bot.settings import REPO_ROOT
 
 DATA = REPO_ROOT / "tests" / "data"
@@ -42,14 +43,18 @@ def test_the_fresh_file_is_frozen() -> None:
     assert hashlib.sha256(FRESH.read_bytes()).hexdigest() == FRESH_SHA256
 
 
+def _examples() -> set[str]:
+    """Every training example of the repository's flows, normalised."""
+    from bot.engine.loader import load_flows
+
+    flows = load_flows(REPO_ROOT / "flows").flows
+    return {normalize(e) for n in flows.nodes.values() for v in n.examples.values() for e in v}
+
+
 def test_no_held_out_or_fresh_message_is_a_training_example_or_a_dev_row(
     matcher: TextMatcher,
 ) -> None:
-    from bot.engine.loader import load_flows
-    from bot.nlu.normalize import normalize
-
-    flows = load_flows(REPO_ROOT / "flows").flows
-    examples = {normalize(e) for n in flows.nodes.values() for v in n.examples.values() for e in v}
+    examples = _examples()
     dev = {normalize(r.text) for r in read_rows(DEV)}
     held = [normalize(r.text) for r in read_rows(HELD)]
     fresh = [normalize(r.text) for r in read_rows(FRESH)]
@@ -61,11 +66,7 @@ def test_no_held_out_or_fresh_message_is_a_training_example_or_a_dev_row(
 def test_the_unseen_check_sets_stay_unseen() -> None:
     """The check sets in ``tests/data/checks`` were written by people who saw nothing of the
     repository and read once (README): none of their messages may become a training example."""
-    from bot.engine.loader import load_flows
-    from bot.nlu.normalize import normalize
-
-    flows = load_flows(REPO_ROOT / "flows").flows
-    examples = {normalize(e) for n in flows.nodes.values() for v in n.examples.values() for e in v}
+    examples = _examples()
     checks = sorted((DATA / "checks").glob("*.tsv"))
     assert len(checks) >= 3
     rows = [normalize(r.text) for path in checks for r in read_rows(path)]
