@@ -67,6 +67,11 @@ TENSE_ENDINGS = frozenset(
 """Spanish verb endings that carry the tense: "mataron" (they killed) is not a typo of
 "mataran" (they will kill), nor is "mataban" (they used to kill): a story of the past must not
 read as a threat. Nor is "vender" (to sell) a typo of "venden" (they sell me)."""
+LAST_VOWELS = frozenset({frozenset("eo"), frozenset("ea")})
+"""Last vowels that make another Spanish word, not a typo: "corte" (court) is not "corto" (I
+cut). "a" and "o" are not among them: they tell a woman from a man ("encerrada", "encerrado"),
+and a phrase written for one must still find the other. Only verbs in -ear tell a and o apart
+(``_tense_change``): "golpeo" (he hit, written without its accent) is not "golpea" (he hits)."""
 
 BUILTIN: dict[str, tuple[str, ...]] = {
     "danger_now": (
@@ -203,7 +208,18 @@ def compile_phrase(text: str, category: str = "") -> Phrase:
 
 
 def _tense_change(word: str, candidate: str) -> bool:
-    """Whether ``word`` and ``candidate`` are one stem with two different tense endings."""
+    """Whether ``word`` and ``candidate`` are one stem with two different tense endings, or
+    two words told apart by their last vowel (``LAST_VOWELS``)."""
+    if (
+        len(word) == len(candidate)
+        and word[:-1] == candidate[:-1]
+        and frozenset((word[-1], candidate[-1])) in LAST_VOWELS
+    ):
+        return True
+    if word + "n" == candidate or candidate + "n" == word:
+        return True
+    if word[-2:] != candidate[-2:] and {word[-2:], candidate[-2:]} <= {"ea", "eo"}:
+        return word[:-2] == candidate[:-2]
     for ending in TENSE_ENDINGS:
         if word.endswith(ending):
             stem = word[: -len(ending)]

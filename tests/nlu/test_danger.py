@@ -368,6 +368,49 @@ def test_the_tense_of_a_verb_is_not_a_typo() -> None:
     ).check(tokens("me puede vender una bicicleta"))
 
 
+def test_a_last_vowel_that_makes_another_word_is_not_a_typo() -> None:
+    """ "corte" (court) read as a typo of "corto" (I cut myself) sent a question about free
+    lawyers to the emergency screen; "me golpeo" (he hit me, past) read as "me golpea"."""
+    phrases = {"es": ["me corto", "me golpea", "me tienen encerrado"]}
+    detector = DangerDetector(parse_patterns({"categories": [{"id": "x", "phrases": phrases}]}))
+    assert not detector.check(tokens("no tengo dinero y ya me toca corte"))
+    assert not detector.check(tokens("el ejercito me golpeo alla"))
+    assert detector.check(tokens("me corto los brazos"))
+    assert detector.check(tokens("mi esposo me golpea"))
+    assert detector.check(tokens("me tienen encerrada"))  # a and o: a woman, not another word
+    assert detector.check(tokens("me golpeaa"))  # a typo
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "estan aqui",
+        "someones following my moms car rn same truck for 20 min",
+        "the gang members from my country find me here in boston",
+        "they wait near my work every day",
+        "los del cartel estan esperando afuera de mi trabajo",
+    ],
+)
+def test_cries_for_help_of_the_sixth_check_round(text: str) -> None:
+    """Missed by the detector on their first reading (unseen sets P, Q and S, 2026-12-01)."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my ex husband said he would kill me if i left, i left anyway, is that asylum",
+        "me negaron el caso, se puede apelar? el juez no me creyo lo del secuestro",
+        "si voy a la corte me vuelven a encerrar?",
+        "mi hijo esta en la hielera, se lo llevaron ayer en la frontera",
+    ],
+)
+def test_questions_about_the_case_of_the_sixth_check_round_are_not_alarms(text: str) -> None:
+    """False alarms of the first reading: a threat told as the past ("said he would"), what the
+    judge did not believe, a hearing that might end in detention, the border's holding cells."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -149,10 +149,9 @@ def test_a_long_message_that_asks_several_things_is_offered_screens(matcher: Tex
     import dataclasses
 
     text = (
-        "hola buenas tardes, mi primo me dijo que ahora con el nuevo gobierno ya no dan nada y "
-        "que deportan a todos aunque tengan su caso abierto, yo tengo audiencia en marzo en "
-        "houston y no se si todavia vale la pena seguir con el caso o mejor buscar otra cosa, "
-        "que me aconseja"
+        "buenas noches fijese que mi abogado me dijo ke en la corte me van a preguntar porke no "
+        "me cambie a otro estado de mexico en lugar de venirme para aca, que le digo si los de "
+        "la maña estan en todas partes"
     )
     found = matcher.match(text, "es")
     assert found.node is not None or found.candidates

@@ -27,6 +27,7 @@ from bot.nlu.smalltalk import without_courtesy
         "thanks",
         "thank you so much",
         "thx",
+        "buenos dias dios los bendiga",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
