@@ -384,7 +384,6 @@ def test_a_last_vowel_that_makes_another_word_is_not_a_typo() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "estan aqui",
         "someones following my moms car rn same truck for 20 min",
         "the gang members from my country find me here in boston",
         "they wait near my work every day",
@@ -401,13 +400,54 @@ def test_cries_for_help_of_the_sixth_check_round(text: str) -> None:
     [
         "my ex husband said he would kill me if i left, i left anyway, is that asylum",
         "me negaron el caso, se puede apelar? el juez no me creyo lo del secuestro",
-        "si voy a la corte me vuelven a encerrar?",
         "mi hijo esta en la hielera, se lo llevaron ayer en la frontera",
     ],
 )
 def test_questions_about_the_case_of_the_sixth_check_round_are_not_alarms(text: str) -> None:
     """False alarms of the first reading: a threat told as the past ("said he would"), what the
-    judge did not believe, a hearing that might end in detention, the border's holding cells."""
+    judge did not believe, the border's holding cells."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> None:
+    """ "estan aqui" alone is someone who found the person; with a question it is not
+    ("mis hijos estan aqui conmigo, los puedo incluir?", unseen set V)."""
+    for text in ("estan aqui", "ahi vienen", "they are here"):
+        found = matcher.match(text, "es")
+        assert (found.node, found.danger) == (EMERGENCY, True), text
+    found = matcher.match(
+        "q pasa con mis hijos si pido asilo los puedo incluir? ellos estan aqui", "es"
+    )
+    assert not found.danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "estoy trabajando sin pago, el señor se quedo con mis papeles y no me deja salir, "
+        "tambien queria preguntar si eso cuenta para asilo",
+        "the boss took my passport and my family back home pays if i leave. we sleep locked in",
+    ],
+)
+def test_someone_held_now_who_asks_about_the_case_gets_the_alarm(text: str) -> None:
+    """Missed on their first reading (unseen set V): being held was quieted by a question about
+    the case, and "back home" (a place, not the past) quieted a man locked in a barn."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IF THE JUDGE ASK ME ABOUT THE MEN WHO KIDNAPPED ME WHAT DO I SAY",
+        "en la corte me van a preguntar de cuando me secuestraron en mexico?",
+        "cual es mejor asilo o lo de tortura? me secuestraron en tamaulipas y no se cual me toca",
+        "i moved because my boss was threatening me, do i tell immigration my new address",
+        "if they will kill me in mexico which protection is easier to get",
+    ],
+)
+def test_questions_about_the_case_of_the_seventh_check_round_are_not_alarms(text: str) -> None:
+    """False alarms of the first reading of unseen sets U-X: what the judge will ask, which
+    protection fits, a threat told in the past, a hypothetical return."""
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
