@@ -12,8 +12,9 @@ the lists lean towards alarm. Two things keep ordinary questions from alarming:
   says so and has no word of now ("ahorita", "right now"); the news quiets even beside a word of
   now ("ahorita en las noticias"). Words that quiet must be written as they are: a typo may raise
   an alarm but never silence one ("sola" is not "solia");
-* ``alone``: fear ("tengo miedo") leads to its own question screen only when the message asks
-  nothing else; the matcher decides that.
+* ``alone``: the phrase counts only when the message asks nothing else; the matcher decides
+  that. Fear ("tengo miedo") then leads to its own question screen; "estan aqui" said alone to
+  the emergency screen ("mis hijos estan aqui conmigo, los puedo incluir?" asks about a case).
 
 ``BUILTIN`` is a floor that no edit of the file can remove: the plainest words for danger and
 suicide in Spanish and English. Matching is word by word on normalised text (``normalize``), in
@@ -71,7 +72,7 @@ LAST_VOWELS = frozenset({frozenset("eo"), frozenset("ea")})
 """Last vowels that make another Spanish word, not a typo: "corte" (court) is not "corto" (I
 cut). "a" and "o" are not among them: they tell a woman from a man ("encerrada", "encerrado"),
 and a phrase written for one must still find the other. Only verbs in -ear tell a and o apart
-(``_tense_change``): "golpeo" (he hit, written without its accent) is not "golpea" (he hits)."""
+(``_another_word``): "golpeo" (he hit, written without its accent) is not "golpea" (he hits)."""
 
 BUILTIN: dict[str, tuple[str, ...]] = {
     "danger_now": (
@@ -207,9 +208,10 @@ def compile_phrase(text: str, category: str = "") -> Phrase:
     return Phrase(tuple(slots), category, text)
 
 
-def _tense_change(word: str, candidate: str) -> bool:
-    """Whether ``word`` and ``candidate`` are one stem with two different tense endings, or
-    two words told apart by their last vowel (``LAST_VOWELS``)."""
+def _another_word(word: str, candidate: str) -> bool:
+    """Whether ``candidate`` is another word than ``word``, not a typo of it: the same stem
+    with another tense ending (``TENSE_ENDINGS``), another last vowel (``LAST_VOWELS``), or a
+    final n more or less ("esta", "estan": who does it)."""
     if (
         len(word) == len(candidate)
         and word[:-1] == candidate[:-1]
@@ -278,7 +280,7 @@ class _WordIndex:
                 if (
                     candidate not in found
                     and OSA.distance(word, candidate) <= 1
-                    and not _tense_change(word, candidate)
+                    and not _another_word(word, candidate)
                 ):
                     found.add(candidate)
         prefixes = {p for p in self._prefixes.get(word[:2], ()) if _starts_like(word, p)}

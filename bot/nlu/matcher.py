@@ -9,7 +9,8 @@ The questions asked of every message, in order (each ends the search when it ans
    ``CLASSIFIER_ALARM_WORDS`` words up), unless it clearly tells the past, what would happen on
    return, the news or what to write in the case (the same quiet lists as the phrases).
 3. **Fear alone** ("tengo miedo") → ``danger_check`` («¿Está en peligro ahora mismo?»), unless
-   the message confidently asks about a topic ("tengo miedo de regresar, puedo pedir asilo?").
+   the message confidently asks about a topic ("tengo miedo de regresar, puedo pedir asilo?");
+   the same for the other phrases that count alone ("estan aqui" → the emergency screen).
 4. **Only a greeting, thanks or "help"** (``bot.nlu.smalltalk``) → ``main`` or ``help``.
 5. **The classifier** (``bot.nlu.classifier``, trained from every screen's ``examples`` and
    ``keywords`` and from off-topic chatter; greetings and apologies are taken out first, from
@@ -336,8 +337,9 @@ class TextMatcher:
         return self.fuzzy is not None and bool(self.fuzzy._similar(word, memo))
 
     def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
-        """Whether a message with a fear word says nothing else ("tengo mucho miedo"), or
-        nothing the classifier is sure of ("tengo miedo, no se que hacer")."""
+        """Whether a message with a phrase that counts alone (fear, "estan aqui") says nothing
+        else ("tengo mucho miedo"), or nothing the classifier is sure of ("tengo miedo, no se
+        que hacer")."""
         rest = [w for w in words if w not in STOPWORDS and w not in _FEELING]
         if not rest:
             return True
