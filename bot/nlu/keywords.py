@@ -204,7 +204,8 @@ class FuzzyMatcher:
         kind = self.smalltalk.only_smalltalk(words)
         if kind is not None:
             target = kind if kind in self.nodes else "main"
-            return Match(node=target, confidence=1.0, language=language)
+            danger = target == "danger_check"  # asked first, on every screen, like fear
+            return Match(node=target, confidence=1.0, language=language, danger=danger)
         if all(w in STOPWORDS for w in words):
             return self._whole_message(words, language)
         ranked = self.rank(words)

@@ -11,7 +11,9 @@ The questions asked of every message, in order (each ends the search when it ans
 3. **Fear alone** ("tengo miedo") → ``danger_check`` («¿Está en peligro ahora mismo?»), unless
    the message confidently asks about a topic ("tengo miedo de regresar, puedo pedir asilo?");
    the same for the other phrases that count alone ("estan aqui" → the emergency screen).
-4. **Only a greeting, thanks or "help"** (``bot.nlu.smalltalk``) → ``main`` or ``help``.
+4. **Only a greeting, thanks or a plea for help** (``bot.nlu.smalltalk``) → ``main``, or
+   «¿Está en peligro ahora mismo?» for a bare "ayuda" / "help me", or ``help`` for "como
+   funciona".
 5. **The classifier** (``bot.nlu.classifier``, trained from every screen's ``examples`` and
    ``keywords`` and from off-topic chatter; greetings and apologies are taken out first, from
    the training texts and the message alike: ``bot.nlu.smalltalk.without_courtesy``): its
@@ -316,7 +318,8 @@ class TextMatcher:
             kind = self.smalltalk.only_smalltalk(words)
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
-                return Match(node=target, confidence=1.0, language=language)
+                danger = target == DANGER_CHECK  # asked first, on every screen, like fear
+                return Match(node=target, confidence=1.0, language=language, danger=danger)
         return self._decide(asked, prepared, counts, ranked, language)
 
     def known_share(

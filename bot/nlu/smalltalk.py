@@ -1,9 +1,14 @@
 """Greetings, thanks and requests for help, recognised in Spanish and English.
 
 A message made only of these ("hola", "buenas tardes", "thanks!", "ayuda") is answered with the
-main menu (greetings, thanks) or the help screen ("ayuda", "help"). When the message also asks
-something ("hola, necesito un abogado"), the question wins and these words are ignored. Words
-such as "menu" or "opciones" are left to the ``keywords`` of the ``main`` and ``help`` nodes.
+main menu (greetings, thanks), the question «¿Está en peligro ahora mismo?» (a bare plea:
+"ayuda", "help me") or the help screen (how to use the helpline: "como funciona",
+"instructions"). A bare plea asks about danger because it may come from someone in danger who
+has no time to say more (two of the writers of the unseen sets labelled "help" alone a cry for
+help); the question's "No" button leads to the menu, so everyone else loses one tap. When the
+message also asks something ("hola, necesito un abogado"), the question wins and these words
+are ignored. Words such as "menu" or "opciones" are left to the ``keywords`` of the ``main`` and
+``help`` nodes.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from bot.nlu.stopwords import STOPWORDS
 
 __all__ = ["COURTESY", "SMALLTALK", "SmallTalk", "without_courtesy"]
 
-Kind = Literal["main", "help"]
+Kind = Literal["main", "danger_check", "help"]
+"""The node a message of only small talk leads to."""
 
 SMALLTALK: dict[Kind, tuple[str, ...]] = {
     "main": (
@@ -60,7 +66,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "appreciate it",
         "god bless",
     ),
-    "help": (
+    "danger_check": (
         "ayuda",
         "ayudame",
         "ayudeme",
@@ -68,13 +74,15 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "necesito ayuda",
         "me puede ayudar",
         "me puedes ayudar",
-        "como funciona",
-        "como se usa",
-        "instrucciones",
         "help",
         "help me",
         "i need help",
         "can you help me",
+    ),
+    "help": (
+        "como funciona",
+        "como se usa",
+        "instrucciones",
         "how does this work",
         "how do i use this",
         "instructions",
@@ -126,6 +134,9 @@ words the models weigh: enough of them made a real question look like chatter an
 person with nothing offered. ``without_courtesy`` takes them out before the models read."""
 
 
+_PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
+
+
 class SmallTalk:
     """Recognises messages that are only a greeting, thanks or a request for help."""
 
@@ -143,7 +154,8 @@ class SmallTalk:
         """Reads only the words of a nearby length or the same beginning (see ``WordIndex``)."""
 
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
-        """``help`` or ``main`` when ``words`` are small talk and nothing else, else ``None``."""
+        """The node of small talk (``Kind``) when ``words`` are small talk and nothing else,
+        else ``None``; a plea wins over the help screen, which wins over the menu."""
         if any(self._stays(w) for w in words):
             # A word that is not filler and like no small-talk word can never be taken away
             # by a phrase, so the answer is None; saying so first skips every phrase search.
@@ -158,7 +170,7 @@ class SmallTalk:
             return None
         if any(w not in STOPWORDS and w not in _FILLER for w in rest):
             return None
-        return "help" if "help" in found else "main"
+        return next(k for k in _PRIORITY if k in found)
 
     def _stays(self, word: str) -> bool:
         """Whether ``word`` would be left over whatever phrases are found."""

@@ -79,8 +79,10 @@ def test_nothing_understood_keeps_the_current_screen(content: Content) -> None:
 def test_greeting_and_help(content: Content) -> None:
     state, _ = _type(content, ConversationState(locale="es", node="court"), "hola")
     assert state.node == "main"
-    state, _ = _type(content, ConversationState(locale="en", node="court"), "help")
+    state, _ = _type(content, ConversationState(locale="en", node="court"), "how does this work")
     assert state.node == "help"
+    state, _ = _type(content, ConversationState(locale="en", node="court"), "help")
+    assert state.node == "danger_check"
 
 
 def test_spanish_typed_with_an_english_phone_is_offered_spanish(content: Content) -> None:

@@ -409,6 +409,31 @@ def test_questions_about_the_case_of_the_sixth_check_round_are_not_alarms(text: 
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes in the next room i can hear him yelling he broke my phone what do i do",
+        "ola eles estao aqui na porta, la gente que me ameacava no brasil, me acharam, ajuda",
+    ],
+)
+def test_cries_for_help_of_the_eighth_check_round(text: str) -> None:
+    """Missed on their first reading (unseen sets Z and AA): a violent partner in the next
+    room, and Portuguese from someone from Brazil."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el hombre q me tuvo encerrada en veracruz trabaja para la maña, eso cuenta para asilo",
+        "cartel kidnapped me last yr is that torture for CAT",
+    ],
+)
+def test_being_held_told_in_the_past_is_not_an_alarm(text: str) -> None:
+    """ "me tuvo encerrada" (he had me locked in) and "last yr" tell the past."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> None:
     """ "estan aqui" alone is someone who found the person; with a question it is not
     ("mis hijos estan aqui conmigo, los puedo incluir?", unseen set V)."""

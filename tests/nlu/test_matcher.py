@@ -45,7 +45,8 @@ def test_the_best_guess(matcher: TextMatcher, text: str, topic: str) -> None:
         ("hola", "main"),
         ("muchas gracias!", "main"),
         ("thank you so much", "main"),
-        ("ayuda", "help"),
+        ("ayuda", "danger_check"),
+        ("como funciona", "help"),
     ],
 )
 def test_small_talk(matcher: TextMatcher, text: str, node: str) -> None:

@@ -38,8 +38,16 @@ def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: 
 @pytest.mark.parametrize(
     "text", ["ayuda", "ayudame porfa", "necesito ayuda", "help", "help pls", "i need help"]
 )
-def test_help_shows_the_help_screen(matcher: KeywordMatcher, text: str) -> None:
-    assert matcher.match(text, "en").node == "help"
+def test_a_bare_plea_asks_whether_in_danger_now(matcher: KeywordMatcher, text: str) -> None:
+    """Someone in danger may have time for one word; "No" on the question leads to the menu."""
+    found = matcher.match(text, "en")
+    assert (found.node, found.danger) == ("danger_check", True)
+
+
+@pytest.mark.parametrize("text", ["como funciona", "instrucciones", "how does this work"])
+def test_how_to_use_it_shows_the_help_screen(matcher: KeywordMatcher, text: str) -> None:
+    found = matcher.match(text, "en")
+    assert (found.node, found.danger) == ("help", False)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +65,8 @@ def test_a_question_wins_over_a_greeting(matcher: KeywordMatcher, text: str, top
 
 
 def test_help_with_danger_is_danger(matcher: KeywordMatcher) -> None:
-    """ "ayuda" alone is the help screen; "ayuda, me quieren matar" is an emergency."""
+    """ "ayuda" alone asks whether the person is in danger; "ayuda, me quieren matar" is an
+    emergency."""
     assert matcher.match("ayuda, me quieren matar", "es").danger
 
 
