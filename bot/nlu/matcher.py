@@ -391,7 +391,9 @@ class TextMatcher:
             return Match(node=None, confidence=0.0, language=language)
         best, confidence = topics[0]
         floor = settings.candidate_long if len(words) >= settings.long_words else settings.candidate
-        if off >= confidence or confidence < floor:
+        if off >= confidence or confidence < floor or (len(words) == 1 and words[0] in STOPWORDS):
+            # One little word ("k", which also reads "que"; "kkkkk", laughter in Brazil) says
+            # nothing, however sure the model is of the screens whose examples use it.
             return Match(node=None, confidence=confidence, language=language)
         memo: dict[str, dict[str, float]] = {}  # this message's fuzzy look-ups, then dropped
         share = self.known_share(words, memo)
