@@ -121,3 +121,15 @@ def test_danger_in_a_very_long_message(content: Content) -> None:
     state, replies = _type(content, _at_main("es"), story)
     t = content.localizer.translator("es")
     assert replies[0].text == t.gettext(ui.TOO_LONG)
+
+
+def test_a_bare_plea_asks_about_danger_and_a_second_one_shows_the_emergency(
+    content: Content,
+) -> None:
+    """ "ayuda" alone asks «¿Está en peligro ahora mismo?»; typed again there, it is the
+    emergency screen."""
+    state, replies = _type(content, ConversationState(locale="es", node="court"), "ayuda")
+    assert state.node == "danger_check"
+    state, replies = _type(content, state, "ayuda")
+    assert state.node == "emergency"
+    assert "911" in replies[0].text
