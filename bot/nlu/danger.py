@@ -210,15 +210,12 @@ def compile_phrase(text: str, category: str = "") -> Phrase:
 
 def _another_word(word: str, candidate: str) -> bool:
     """Whether ``candidate`` is another word than ``word``, not a typo of it: the same stem
-    with another tense ending (``TENSE_ENDINGS``), another last vowel (``LAST_VOWELS``), or a
-    final n more or less ("esta", "estan": who does it)."""
+    with another tense ending (``TENSE_ENDINGS``) or another last vowel (``LAST_VOWELS``)."""
     if (
         len(word) == len(candidate)
         and word[:-1] == candidate[:-1]
         and frozenset((word[-1], candidate[-1])) in LAST_VOWELS
     ):
-        return True
-    if word + "n" == candidate or candidate + "n" == word:
         return True
     if word[-2:] != candidate[-2:] and {word[-2:], candidate[-2:]} <= {"ea", "eo"}:
         return word[:-2] == candidate[:-2]

@@ -30,6 +30,7 @@ The thresholds were chosen on the ``dev`` rows (``tests/data/nlu_eval.tsv``); th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ _FEELING = frozenset(
     }
 )
 """Words that only say how someone feels; with nothing else, fear asks «¿Está en peligro?»."""
+_SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
+"""A letter three times or more ("ayudaaaa") or "!!": a plea shouted."""
 SMALLTALK_WORDS = 6
 """Only messages this short can be small talk alone ("muchas gracias señora")."""
 CLASSIFIER_ALARM_WORDS = 4
@@ -307,11 +310,11 @@ class TextMatcher:
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if (
             emergency >= self.settings.danger
-            and hit is None
+            and (hit is None or hit.goto != DANGER_CHECK)
             and len(words) >= CLASSIFIER_ALARM_WORDS
             and not self.danger.quiet(scanned)
         ):
-            return self._alarm(EMERGENCY, language)  # fear words (a hit) ask first, below
+            return self._alarm(EMERGENCY, language)  # fear (a hit) asks first, below
         if hit is not None and self._fear_alone(words, ranked):
             return self._alarm(hit.goto, language)
         if len(words) <= SMALLTALK_WORDS:
@@ -319,6 +322,8 @@ class TextMatcher:
             if kind is not None:
                 target = kind if kind in self.nodes else "main"
                 danger = target == DANGER_CHECK  # asked first, on every screen, like fear
+                if danger and (len(set(words)) < len(words) or _SHOUTED.search(text)):
+                    return self._alarm(EMERGENCY, language)  # "ayuda ayuda", "ayudaaa", "help!!"
                 return Match(node=target, confidence=1.0, language=language, danger=danger)
         return self._decide(asked, prepared, counts, ranked, language)
 

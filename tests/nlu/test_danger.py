@@ -434,6 +434,38 @@ def test_being_held_told_in_the_past_is_not_an_alarm(text: str) -> None:
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el jefe de plaza me mando mensaje q ya sabe donde vivo aca en dallas",
+        "client just got a text with a picture of her kid at school from the gang",
+        "been giving my stuff away this week. wont need it",
+        "ya compre las pastillas mañana es mi corte y no pienso ir a ningun lado",
+        "ayer me corte las venas",
+        "a man asking for her, he's still parked across the street",
+    ],
+)
+def test_cries_for_help_of_the_ninth_check_round(text: str) -> None:
+    """Missed on their first reading (unseen sets AD, AE and AF)."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me llego un audio q dice q desde hoy ya no hay asilo para nadie",
+        "which one is easier to win, asylum or cat, they took my dad and we never saw him again",
+        "me mude a otro estado xq me encontraron los de alla, tengo q avisar el cambio de direccion?",
+        "can i still get withholding if the gang will kill me in tela",
+        "no tengo dinero y ya me toca corte",
+    ],
+)
+def test_questions_of_the_ninth_check_round_are_not_alarms(text: str) -> None:
+    """False alarms of the first reading of AC-AF: a rumour about the rules, someone taken long
+    ago, a move already made, a hypothetical return."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> None:
     """ "estan aqui" alone is someone who found the person; with a question it is not
     ("mis hijos estan aqui conmigo, los puedo incluir?", unseen set V)."""

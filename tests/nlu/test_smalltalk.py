@@ -44,6 +44,14 @@ def test_a_bare_plea_asks_whether_in_danger_now(matcher: KeywordMatcher, text: s
     assert (found.node, found.danger) == ("danger_check", True)
 
 
+@pytest.mark.parametrize("text", ["ayuda ayuda", "ayudaaaa", "AYUDA!!!", "help help"])
+def test_a_plea_repeated_or_shouted_is_a_cry_for_help(matcher: KeywordMatcher, text: str) -> None:
+    """Missed on the first reading of unseen set AD: the danger question costs a tap that
+    someone shouting for help may not have."""
+    found = matcher.match(text, "es")
+    assert (found.node, found.danger) == ("emergency", True)
+
+
 @pytest.mark.parametrize("text", ["como funciona", "instrucciones", "how does this work"])
 def test_how_to_use_it_shows_the_help_screen(matcher: KeywordMatcher, text: str) -> None:
     found = matcher.match(text, "en")
