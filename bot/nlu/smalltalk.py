@@ -37,6 +37,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "buenas tardes",
         "buenas noches",
         "que tal",
+        "que bola",
         "saludos",
         "alo",
         "hello",
@@ -60,6 +61,8 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "dios los bendiga",
         "dios lo bendiga",
         "dios la bendiga",
+        "obrigado",
+        "obrigada",
         "thanks",
         "thank you",
         "thanks a lot",
@@ -93,11 +96,13 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
 _FILLER = frozenset(
     {
         *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
-        *("muchisimas", "muchisimo", "de", "nuevo", "todo"),
-        *("please", "so", "much", "very", "lot", "again", "all"),
+        *("muchisimas", "muchisimo", "de", "nuevo", "todo", "compa", "igual", "asere"),
+        *("please", "so", "much", "very", "lot", "again", "all", "bro"),
+        *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
     }
 )
-"""Words that may ride along with small talk ("thank you so much", "muchas gracias señora")."""
+"""Words that may ride along with small talk ("thank you so much", "muchas gracias señora",
+"ok gracias", "jaja gracias igual"); alone they are no small talk ("ok" answers nothing)."""
 
 
 COURTESY: tuple[str, ...] = (
