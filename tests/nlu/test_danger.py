@@ -466,6 +466,37 @@ def test_questions_of_the_ninth_check_round_are_not_alarms(text: str) -> None:
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got a msg right now saying they know my kids school and they will pick them up today",
+        "my brother called from detention, said hes gonna hang himself before the plane",
+        "my cellie got a shank and says im next bc i snitched",
+        "the dude who threatened me in Honduras is literally here at my job today staring at me",
+    ],
+)
+def test_cries_for_help_of_the_tenth_check_round(text: str) -> None:
+    """Missed on their first reading (unseen sets AG, AI and AJ): the phrases knew only
+    suicide in the first person, and nothing of a threat inside detention."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "left Honduras 2019 after the gang shot up my moms pupuseria, can i still apply",
+        "im moving next month what do i need to do with my case",
+        "el primer año no podia ni levantarme de la cama de la depresion, todavia puedo pedir asilo",
+        "detainee locator says no match for my son but i know they have him",
+        "my boss is gonna kill me if im late again lol what time is it in texas",
+    ],
+)
+def test_questions_of_the_tenth_check_round_are_not_alarms(text: str) -> None:
+    """False alarms of the first reading of AG-AJ: "shot" read as "shots", "levantarme" (to get
+    up) as kidnapping slang, the detainee locator, a boss's joke."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> None:
     """ "estan aqui" alone is someone who found the person; with a question it is not
     ("mis hijos estan aqui conmigo, los puedo incluir?", unseen set V)."""
