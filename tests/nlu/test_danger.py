@@ -497,6 +497,44 @@ def test_questions_of_the_tenth_check_round_are_not_alarms(text: str) -> None:
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the contractor keeps our ids in his truck, he dont pay us full and he said he will call "
+        "the people back in zacatecas to go to our moms house",
+        "theres a car outside again",
+        "i took a lot of my meds",
+        "the guy from the gang is sitting in the car across the street for 2 hours now",
+    ],
+)
+def test_cries_for_help_of_the_last_check_round(text: str) -> None:
+    """Missed on their first reading (unseen sets AL and AM): "back in zacatecas" (a place, like
+    "back home") had read as the past and quieted a man whose papers are kept."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MS-13 shot at our house in San Pedro Sula when i was little. is that enough for asylum?",
+        "my mom is dying in guatemala, can i go see her while my asylum is pending",
+        "mi mama se esta muriendo en el salvador y quiero ir a verla, si salgo pierdo el asilo?",
+        "we had to move fast bc my ex found us. how do i update my address for my case",
+        "i was deported before and came back bc they were gonna kill me, can i get withholding",
+    ],
+)
+def test_questions_of_the_last_check_round_are_not_alarms(text: str) -> None:
+    """False alarms of the first reading of AK-AN: childhood, a mother dying far away, a move
+    already made, a threat that was the reason to come."""
+    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
+def test_buying_shoes_near_here_is_not_shots_fired() -> None:
+    """ "shoes near" is one letter from "shots near": a phrase of a common word and a typo."""
+    detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
+    assert not detector.check(tokens("do you know where i can buy cheap shoes near here"))
+
+
 def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> None:
     """ "estan aqui" alone is someone who found the person; with a question it is not
     ("mis hijos estan aqui conmigo, los puedo incluir?", unseen set V)."""
