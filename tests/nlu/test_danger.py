@@ -529,6 +529,19 @@ def test_questions_of_the_last_check_round_are_not_alarms(text: str) -> None:
     assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "q pasa si me mato, mi familia cobraria algo? ya estoy cansado de todo",
+        "tired of everything. wrote letters for my kids. just tell me how the asylum works for "
+        "them if im gone",
+    ],
+)
+def test_suicide_asked_as_a_question_is_a_cry_for_help(text: str) -> None:
+    """Missed on the first reading of unseen sets AP and AQ, the last round."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 def test_buying_shoes_near_here_is_not_shots_fired() -> None:
     """ "shoes near" is one letter from "shots near": a phrase of a common word and a typo."""
     detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
