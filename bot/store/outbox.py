@@ -25,7 +25,7 @@ from sqlalchemy import Insert, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
@@ -143,7 +143,8 @@ class SqlOutbox:
         turn = _Turn(key, update_state, count, mark, render, single_in_response, utcnow())
         if self.writer is not None:
             async with self._writer:
-                outcome, erased = await self._on_writer(self.writer, turn)
+                done = await self._on_loop(self.writer, turn)
+                outcome, erased = done or await self._on_writer(self.writer, turn)
         else:
             async with self.sessions() as session:
                 lock = self._serial(session)
@@ -158,19 +159,55 @@ class SqlOutbox:
             await self.states.wipe()
         return outcome
 
+    async def _on_loop(
+        self, writer: SqliteWriter, turn: _Turn[T]
+    ) -> tuple[TurnOutcome[T], bool] | None:
+        """SQLite, first try: the whole turn on the event loop, on a connection that never
+        waits (``bot.store.writer``). ``None`` when SQLite was busy (another process or
+        connection writing): nothing was written, and the caller runs the turn on the writer's
+        thread, which waits for the lock. The engine may then run twice; it has no effect
+        besides its result.
+
+        Whatever ends this coroutine early (a failure, a cancellation) closes the connection
+        here, which rolls back and frees SQLite's write lock at once."""
+        if writer.loop_engine is None:
+            return None
+        try:
+            connection = writer.loop_engine.connect()
+        except OperationalError as exc:
+            if not _busy(exc):  # its first opening sets the journal mode, which may be busy
+                raise
+            return None
+        try:
+            version, current = self.states.load_in(connection, turn.key, lock=True)
+            computed = await turn.compute(current)
+            done = self._commit(connection, turn, version, computed)
+        except OperationalError as exc:
+            if not _busy(exc):
+                raise
+            return None
+        finally:
+            connection.close()
+        writer.committed_on_loop()
+        return done
+
     async def _on_writer(self, writer: SqliteWriter, turn: _Turn[T]) -> tuple[TurnOutcome[T], bool]:
         """SQLite: read on the writer's thread, run the engine here, write and commit there.
 
         The connection between the two hops is kept in ``held``; whatever ends this coroutine
-        early (a failure, a cancellation), the writer's next job closes it, which rolls back and
-        frees SQLite's write lock (the thread runs its jobs in order)."""
+        early (a failure, a cancellation, even while the first hop still runs), the writer's
+        next job closes it, which rolls back and frees SQLite's write lock (the thread runs its
+        jobs in order)."""
         held: list[Connection] = []
+        finished = False
         try:
             version, current = await writer.call(self._open, held, turn.key)
             computed = await turn.compute(current)
-            return await writer.call(self._finish, held, turn, version, computed)
+            outcome = await writer.call(self._finish, held, turn, version, computed)
+            finished = True
+            return outcome
         finally:
-            if held:
+            if not finished:
                 writer.executor.submit(_close_all, held)
 
     def _open(self, held: list[Connection], key: str) -> tuple[int | None, Any]:
@@ -182,7 +219,16 @@ class SqlOutbox:
     def _finish(
         self, held: list[Connection], turn: _Turn[T], version: int | None, computed: _Computed[T]
     ) -> tuple[TurnOutcome[T], bool]:
-        connection = held[0]
+        try:
+            return self._commit(held[0], turn, version, computed)
+        finally:
+            _close_all(held)
+
+    def _commit(
+        self, connection: Connection, turn: _Turn[T], version: int | None, computed: _Computed[T]
+    ) -> tuple[TurnOutcome[T], bool]:
+        """Write the turn and commit (or, for a redelivery, roll it back and claim its outbox);
+        the caller closes the connection."""
         try:
             written = self._write(connection, turn, version, computed)
             if written is None:
@@ -195,8 +241,6 @@ class SqlOutbox:
         except (ConcurrentUpdate, IntegrityError) as exc:
             connection.rollback()
             raise ConcurrentUpdate(turn.key[:8]) from exc
-        finally:
-            _close_all(held)
         pending, erased, _ = written
         return TurnOutcome(computed.result, pending), erased
 
@@ -333,6 +377,15 @@ def _mark_insert(dialect: str) -> Insert:
         .on_conflict_do_nothing(index_elements=["channel", "update_id"])
         .returning(DeliveryRow.sent)
     )
+
+
+def _busy(exc: OperationalError) -> bool:
+    """SQLite answered SQLITE_BUSY (another connection holds the lock), any extended code."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
+
+
+_SQLITE_BUSY = 5
 
 
 def _close_all(held: list[Connection]) -> None:
