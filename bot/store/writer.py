@@ -19,13 +19,17 @@ always did. It never checkpoints either (a checkpoint calls ``fsync``): every
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import PoolProxiedConnection
 
 from bot.store.database import sqlite_writer_engine
 
@@ -49,6 +53,7 @@ class SqliteWriter:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
     )
     _commits: int = 0
+    _loop_connection: PoolProxiedConnection | None = None
 
     @classmethod
     def for_url(cls, url: str) -> SqliteWriter | None:
@@ -56,7 +61,29 @@ class SqliteWriter:
         engine = sqlite_writer_engine(url)
         if engine is None:
             return None
-        return cls(engine, sqlite_writer_engine(url, busy_seconds=0))
+        writer = cls(engine, sqlite_writer_engine(url, busy_seconds=0))
+        # Both connections are opened now and kept, the loop's first, then the thread's (not
+        # first when a turn finds SQLite busy): a first opening sets the journal mode, which
+        # can fail at once while another connection writes or opens. Should one fail, the
+        # first turn that needs it opens it.
+        with contextlib.suppress(OperationalError, sqlite3.OperationalError):
+            writer.loop_db()
+        writer.executor.submit(writer._open_now)
+        return writer
+
+    def _open_now(self) -> None:
+        self.engine.connect().close()
+
+    def loop_db(self) -> sqlite3.Connection | None:
+        """The event loop's ``sqlite3`` connection, opened on first use and kept (the turns
+        take it one at a time, under ``SqlOutbox``'s lock); ``None`` without ``loop_engine``."""
+        if self.loop_engine is None:
+            return None
+        if self._loop_connection is None:
+            self._loop_connection = self.loop_engine.raw_connection()
+        connection = self._loop_connection.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        return connection
 
     def committed_on_loop(self) -> None:
         """Count a turn committed on the loop; every ``CHECKPOINT_EVERY``, checkpoint here.
@@ -81,6 +108,9 @@ class SqliteWriter:
 
     async def close(self) -> None:
         """Close the connections (the thread's on its thread), then stop the thread."""
+        if self._loop_connection is not None:
+            self._loop_connection.close()
+            self._loop_connection = None
         if self.loop_engine is not None:
             self.loop_engine.dispose()
         await self.call(self.engine.dispose)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -131,10 +132,9 @@ async def test_a_turn_that_finds_sqlite_locked_waits_on_the_writer_thread_not_on
 ) -> None:
     assert await _turn(outbox, "menu", "1") == "menu"
     writer = outbox.writer
-    assert writer is not None and writer.loop_engine is not None
-    with writer.loop_engine.connect() as connection:
-        wait = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-        connection.rollback()
+    loop_db = writer.loop_db() if writer is not None else None
+    assert loop_db is not None
+    (wait,) = loop_db.execute("PRAGMA busy_timeout").fetchone()
     assert wait == 0, "the loop's connection never waits for a lock: it hands the turn over"
     calls = _count_thread_calls(outbox, monkeypatch)
     blocker = sqlite3.connect(tmp_path / DATABASE, isolation_level=None)
@@ -170,3 +170,51 @@ async def test_the_writer_thread_checkpoints_for_the_loop(outbox: SqlOutbox) -> 
         autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
         busy, pages, copied = autocommit.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
     assert busy == 0 and pages == copied, "everything in the log is in the database file"
+
+
+async def test_rows_written_on_the_loop_are_stored_as_the_threads_are(
+    outbox: SqlOutbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop writes through sqlite3 itself (bot.store.loopsql), the thread through
+    SQLAlchemy: the same columns in the same storage formats, read back the same."""
+
+    def two_messages(_: str) -> list[dict[str, Any]]:
+        return [{"method": "sendMessage", "text": "a"}, {"method": "sendMessage", "text": "b"}]
+
+    day = dt.date(2026, 12, 1)
+    for key, update_id in (("a" * 64, "1"), ("b" * 64, "2")):
+
+        async def update(state: ConversationState | None) -> tuple[ConversationState, str]:
+            return await _go_to("asylum", state)
+
+        await outbox.run_turn(
+            key,
+            update,
+            count=lambda _: (day, "telegram", "es", "asylum"),
+            mark=Mark("telegram", update_id),
+            render=two_messages,
+        )
+        writer = outbox.writer
+        assert writer is not None
+        monkeypatch.setattr(writer, "loop_db", lambda: None)  # the second on the thread
+    raw = sqlite3.connect(tmp_path / DATABASE)
+    states = raw.execute(
+        'SELECT "key", version, data, updated_at, expires_at FROM conversation_state ORDER BY "key"'
+    ).fetchall()
+    marks = raw.execute("SELECT * FROM delivery ORDER BY update_id").fetchall()
+    counted = raw.execute("SELECT * FROM counter").fetchall()
+    raw.close()
+    (loop_state, thread_state), (loop_mark, thread_mark) = states, marks
+    shape = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$")
+    for loop_row, thread_row in ((loop_state, thread_state), (loop_mark, thread_mark)):
+        assert len(loop_row) == len(thread_row)
+        for loop_value, thread_value in zip(loop_row[1:], thread_row[1:], strict=True):
+            assert type(loop_value) is type(thread_value)
+            if isinstance(loop_value, str) and shape.match(thread_value):
+                assert shape.match(loop_value), "DateTime as SQLAlchemy stores it"
+    assert loop_state[1:3] == thread_state[1:3] and loop_mark[3:5] == thread_mark[3:5]
+    assert counted == [("2026-12-01", "telegram", "es", "asylum", 2)], "one counter, both turns"
+    async with outbox.sessions() as session:
+        read = (await session.execute(select(DeliveryRow.lease_until))).scalars().all()
+        await session.commit()
+    assert all(isinstance(value, dt.datetime) for value in read), "and SQLAlchemy reads both"
