@@ -26,7 +26,7 @@ from sqlalchemy import Insert, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
@@ -183,10 +183,12 @@ class SqlOutbox:
         (a failure, a cancellation) rolls back here, which frees SQLite's write lock at once."""
         try:
             db = writer.loop_db()
-        except (OperationalError, sqlite3.OperationalError) as exc:
-            # Its first opening sets the journal mode, which may find SQLite busy (the pool
-            # raises the driver's own error there, not SQLAlchemy's).
-            if is_busy(exc.orig if isinstance(exc, OperationalError) else exc):
+        except sqlite3.Error as exc:  # opening it, the pool raises the driver's own errors
+            if is_busy(exc):  # a first opening sets the journal mode, which may find it busy
+                return None
+            raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+        except DBAPIError as exc:
+            if is_busy(exc.orig):
                 return None
             raise
         if db is None:
