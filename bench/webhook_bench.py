@@ -188,10 +188,18 @@ class Server:
                 continue
         return total / 1024
 
-    def cpu_seconds(self) -> float:
-        """User and system CPU time of the server process itself (not of its children)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def cpu_seconds(self, *, children: bool = False) -> float:
+        """User and system CPU time of the server process itself (with ``children``: and of
+        its live children, the workers)."""
+        total = 0.0
+        pids = [self.process.pid, *(_children(self.process.pid) if children else [])]
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -549,12 +557,16 @@ def _postgres() -> tuple[str, Callable[[], None]] | None:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
 
 
-def line(label: str, result: Result, echo: float | None) -> str:
+def line(label: str, result: Result, echo: float | None, cpu: float | None = None) -> str:
+    """One level's figures; ``cpu``: the server's CPU seconds over it, shown per answered update
+    (less shaken than answered/s when other work shares the machine)."""
     ratio = f"  {result.per_second() / echo:4.1f}x echo" if echo else ""
+    answered = len(result.latencies)
+    per_update = f"  cpu {cpu / answered * 1e6:5.0f} us/upd" if cpu is not None and answered else ""
     return (
         f"    {label:<26} {result.per_second():8.1f} answered/s   p50 {result.percentile(0.5):7.1f}"
         f"  p95 {result.percentile(0.95):7.1f}  p99 {result.percentile(0.99):7.1f} ms"
-        f"  errors {result.errors}{ratio}"
+        f"  errors {result.errors}{per_update}{ratio}"
     )
 
 
@@ -637,11 +649,13 @@ async def run(args: argparse.Namespace) -> None:
                     f" RSS at rest {rest:.0f} MB"
                 )
                 for level in levels:
+                    cpu = server.cpu_seconds(children=True)
                     result = await closed_loop(server, fake, level, duration)
+                    cpu = server.cpu_seconds(children=True) - cpu
                     if label == "PTB echo bot":
                         echo_rate[level] = result.per_second()
                     echo = echo_rate.get(level) if label != "PTB echo bot" else None
-                    print(line(f"concurrency {level}", result, echo))
+                    print(line(f"concurrency {level}", result, echo, cpu))
                 print(f"    RSS after load {server.rss_mb():.0f} MB")
                 if label in ("PTB echo bot", "helpline SQLite 1w") or label.startswith("before"):
                     offered = await open_loop(server, fake, args.rate, duration)

@@ -197,9 +197,14 @@ def _sqlite_setup(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def sqlite_writer_engine(url: str) -> Engine | None:
+def sqlite_writer_engine(url: str, *, busy_seconds: float = SQLITE_BUSY_SECONDS) -> Engine | None:
     """For SQLite, a synchronous engine with one connection for the turn writer's thread
-    (``bot.store.writer``); ``None`` for any other database."""
+    (``bot.store.writer``); ``None`` for any other database.
+
+    ``busy_seconds=0``: the event loop's own connection, which never waits for a lock (a
+    ``BEGIN IMMEDIATE`` that finds another writer fails at once, and the turn goes to the
+    writer's thread) and never checkpoints (an ``fsync`` would stop the loop): the writer
+    checkpoints for it (``SqliteWriter.checkpoint``)."""
     target = sync_url(url)
     if target.get_backend_name() != "sqlite":
         return None
@@ -207,12 +212,18 @@ def sqlite_writer_engine(url: str) -> Engine | None:
     engine = create_engine(
         target,
         # Opened, used and closed on the writer's one thread; disposal may run elsewhere.
-        connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        connect_args={"timeout": busy_seconds, "check_same_thread": False},
         poolclass=pool.QueuePool,
         pool_size=1,
         max_overflow=0,
     )
     _sqlite_setup(engine)
+    if busy_seconds == 0:
+
+        @event.listens_for(engine, "connect")
+        def _no_checkpoints(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
     return engine
 
 

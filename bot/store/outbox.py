@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -25,12 +26,22 @@ from sqlalchemy import Insert, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine.types import ConversationState
 from bot.store.counters import CounterKey, SqlCounters
 from bot.store.erasure import note_erasure
+from bot.store.loopsql import (
+    INSERT_MARK,
+    INSERT_STATE,
+    SELECT_STATE,
+    UPDATE_STATE,
+    UPSERT_COUNTER,
+    is_busy,
+    sql_date,
+    sql_datetime,
+)
 from bot.store.models import DeliveryRow
 from bot.store.states import ConcurrentUpdate, SqlStateStore, Update, rowcount, utcnow
 from bot.store.writer import SqliteWriter
@@ -143,7 +154,8 @@ class SqlOutbox:
         turn = _Turn(key, update_state, count, mark, render, single_in_response, utcnow())
         if self.writer is not None:
             async with self._writer:
-                outcome, erased = await self._on_writer(self.writer, turn)
+                done = await self._on_loop(self.writer, turn)
+                outcome, erased = done or await self._on_writer(self.writer, turn)
         else:
             async with self.sessions() as session:
                 lock = self._serial(session)
@@ -158,19 +170,116 @@ class SqlOutbox:
             await self.states.wipe()
         return outcome
 
+    async def _on_loop(
+        self, writer: SqliteWriter, turn: _Turn[T]
+    ) -> tuple[TurnOutcome[T], bool] | None:
+        """SQLite, first try: the whole turn on the event loop, in ``sqlite3`` itself
+        (``bot.store.loopsql``), on a connection that never waits (``bot.store.writer``).
+
+        ``None`` when SQLite was busy (another process or connection writing), or for what the
+        thread does better (an erasure, a redelivered update): nothing was written, and the
+        caller runs the turn on the writer's thread, which waits for the lock. The engine may
+        then run twice; it has no effect besides its result. Whatever ends this coroutine early
+        (a failure, a cancellation) rolls back here, which frees SQLite's write lock at once."""
+        try:
+            db = writer.loop_db()
+        except sqlite3.Error as exc:  # opening it, the pool raises the driver's own errors
+            if is_busy(exc):  # a first opening sets the journal mode, which may find it busy
+                return None
+            raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+        except DBAPIError as exc:
+            if is_busy(exc.orig):
+                return None
+            raise
+        if db is None:
+            return None
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            done = await self._turn_in(db, turn)
+            db.execute("ROLLBACK" if done is None else "COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                if is_busy(exc):
+                    return None
+                raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+            raise
+        if done is not None:
+            writer.committed_on_loop()
+        return done
+
+    async def _turn_in(
+        self, db: sqlite3.Connection, turn: _Turn[T]
+    ) -> tuple[TurnOutcome[T], bool] | None:
+        """The statements of ``load_in`` and ``_write`` in ``db``'s open transaction; ``None``
+        for an erasure or a redelivery (the caller rolls back and hands the turn on)."""
+        key = turn.key
+        row = db.execute(SELECT_STATE, (key,)).fetchone()
+        version: int | None = None
+        current: ConversationState | None = None
+        if row is not None:
+            version = int(row[0])
+            if dt.datetime.fromisoformat(row[2]) > utcnow():
+                current = ConversationState.model_validate_json(row[1])
+        computed = await turn.compute(current)
+        state = computed.new_state
+        if state is not None:
+            values = self.states.row_values(state, utcnow())
+            data, updated = values["data"], sql_datetime(values["updated_at"])
+            expires = sql_datetime(values["expires_at"])
+            if version is None:
+                try:
+                    db.execute(INSERT_STATE, (key, data, updated, expires))
+                except sqlite3.IntegrityError as exc:
+                    raise ConcurrentUpdate(key[:8]) from exc
+            elif (
+                db.execute(
+                    UPDATE_STATE, (version + 1, data, updated, expires, key, version)
+                ).rowcount
+                != 1
+            ):
+                raise ConcurrentUpdate(key[:8])
+        elif version is not None:
+            return None  # an erasure: the thread overwrites and deletes (bot.store.erasure)
+        pending: Pending | None = None
+        if turn.mark is not None:
+            mark, pending = self._mark_values(turn, computed.messages)
+            inserted = db.execute(
+                INSERT_MARK,
+                (
+                    mark["m_channel"],
+                    mark["m_update_id"],
+                    sql_datetime(mark["m_created_at"]),
+                    mark["m_outbox"],
+                    mark["m_sent"],
+                    sql_datetime(mark["m_lease_until"]),
+                ),
+            )
+            if inserted.fetchone() is None:
+                return None  # a redelivery: the thread reads and claims its outbox
+        if computed.counter is not None and self.counters is not None:
+            day, channel, locale, node = computed.counter
+            db.execute(UPSERT_COUNTER, (sql_date(day), channel, locale, node, 1))
+        return TurnOutcome(computed.result, pending), False
+
     async def _on_writer(self, writer: SqliteWriter, turn: _Turn[T]) -> tuple[TurnOutcome[T], bool]:
         """SQLite: read on the writer's thread, run the engine here, write and commit there.
 
         The connection between the two hops is kept in ``held``; whatever ends this coroutine
-        early (a failure, a cancellation), the writer's next job closes it, which rolls back and
-        frees SQLite's write lock (the thread runs its jobs in order)."""
+        early (a failure, a cancellation, even while the first hop still runs), the writer's
+        next job closes it, which rolls back and frees SQLite's write lock (the thread runs its
+        jobs in order)."""
         held: list[Connection] = []
+        finished = False
         try:
             version, current = await writer.call(self._open, held, turn.key)
             computed = await turn.compute(current)
-            return await writer.call(self._finish, held, turn, version, computed)
+            outcome = await writer.call(self._finish, held, turn, version, computed)
+            finished = True
+            return outcome
         finally:
-            if held:
+            if not finished:
                 writer.executor.submit(_close_all, held)
 
     def _open(self, held: list[Connection], key: str) -> tuple[int | None, Any]:
@@ -182,7 +291,16 @@ class SqlOutbox:
     def _finish(
         self, held: list[Connection], turn: _Turn[T], version: int | None, computed: _Computed[T]
     ) -> tuple[TurnOutcome[T], bool]:
-        connection = held[0]
+        try:
+            return self._commit(held[0], turn, version, computed)
+        finally:
+            _close_all(held)
+
+    def _commit(
+        self, connection: Connection, turn: _Turn[T], version: int | None, computed: _Computed[T]
+    ) -> tuple[TurnOutcome[T], bool]:
+        """Write the turn and commit (or, for a redelivery, roll it back and claim its outbox);
+        the caller closes the connection."""
         try:
             written = self._write(connection, turn, version, computed)
             if written is None:
@@ -195,8 +313,6 @@ class SqlOutbox:
         except (ConcurrentUpdate, IntegrityError) as exc:
             connection.rollback()
             raise ConcurrentUpdate(turn.key[:8]) from exc
-        finally:
-            _close_all(held)
         pending, erased, _ = written
         return TurnOutcome(computed.result, pending), erased
 
@@ -243,28 +359,32 @@ class SqlOutbox:
         one's commit, so exactly one of them runs the turn.
         """
         erased, xid = self.states.stage_in(connection, turn.key, version, computed.new_state)
-        messages = computed.messages
         pending: Pending | None = None
         if turn.mark is not None:
-            done = len(messages) == 0 or (turn.single_in_response and len(messages) == 1)
-            sent = len(messages) if done else 0
-            inserted = connection.execute(
-                _mark_insert(connection.dialect.name),
-                {
-                    "m_channel": turn.mark.channel,
-                    "m_update_id": turn.mark.update_id,
-                    "m_created_at": turn.now,
-                    "m_outbox": None if done else json.dumps(messages),
-                    "m_sent": sent,
-                    "m_lease_until": None if done else turn.now + self.lease,
-                },
-            )
+            values, pending = self._mark_values(turn, computed.messages)
+            inserted = connection.execute(_mark_insert(connection.dialect.name), values)
             if inserted.first() is None:
                 return None
-            pending = Pending(messages, sent, fresh=True, owned=True)
         if computed.counter is not None and self.counters is not None:
             self.counters.add_in(connection, computed.counter)
         return pending, erased, xid
+
+    def _mark_values(
+        self, turn: _Turn[T], messages: list[OutgoingMessage]
+    ) -> tuple[dict[str, Any], Pending]:
+        """The dedupe mark's row (``_mark_insert``'s parameters) and what is left to send."""
+        assert turn.mark is not None
+        done = len(messages) == 0 or (turn.single_in_response and len(messages) == 1)
+        sent = len(messages) if done else 0
+        values = {
+            "m_channel": turn.mark.channel,
+            "m_update_id": turn.mark.update_id,
+            "m_created_at": turn.now,
+            "m_outbox": None if done else json.dumps(messages),
+            "m_sent": sent,
+            "m_lease_until": None if done else turn.now + self.lease,
+        }
+        return values, Pending(messages, sent, fresh=True, owned=True)
 
     def _redelivered(self, connection: Connection, mark: Mark, now: dt.datetime) -> Pending:
         """A redelivered update: its outbox, leased to us when nobody else is sending it."""

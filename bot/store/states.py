@@ -136,6 +136,14 @@ class SqlStateStore:
             log.warning("erased rows not wiped from the files yet (%s)", type(exc).__name__)
             self.wipe_pending = True
 
+    def row_values(self, state: ConversationState, now: dt.datetime) -> dict[str, Any]:
+        """The columns a saved state writes besides its key and version."""
+        return {
+            "data": state.model_dump_json(),
+            "updated_at": now,
+            "expires_at": self._expiry(state, now),
+        }
+
     def _expiry(self, state: ConversationState, now: dt.datetime) -> dt.datetime:
         special = self.ttl_policy(state) if self.ttl_policy is not None else None
         return now + (special if special is not None else self.ttl)
@@ -231,11 +239,7 @@ class SqlStateStore:
             if rowcount(deleted) != 1:
                 raise ConcurrentUpdate(key[:8])
             return True, xid
-        values = {
-            "data": new_state.model_dump_json(),
-            "updated_at": now,
-            "expires_at": self._expiry(new_state, now),
-        }
+        values = self.row_values(new_state, now)
         if version is None:
             try:
                 connection.execute(_INSERT, {"key": key, "version": 1, **values})
