@@ -4,11 +4,12 @@ A message made only of these ("hola", "buenas tardes", "thanks!", "ayuda") is an
 main menu (greetings, thanks), the question «¿Está en peligro ahora mismo?» (a bare plea:
 "ayuda", "help me") or the help screen (how to use the helpline: "como funciona",
 "instructions"). A bare plea asks about danger because it may come from someone in danger who
-has no time to say more (two of the writers of the unseen sets labelled "help" alone a cry for
-help); the question's "No" button leads to the menu, so everyone else loses one tap. When the
-message also asks something ("hola, necesito un abogado"), the question wins and these words
-are ignored. Words such as "menu" or "opciones" are left to the ``keywords`` of the ``main`` and
-``help`` nodes.
+has no time to say more (five of the thirty writers of the unseen sets labelled "help" alone a
+cry for help); the question's "No" button leads to the menu, so everyone else loses one tap. A
+plea repeated or shouted ("ayuda ayuda", "ayudaaa") is the emergency screen
+(``bot.nlu.matcher``). When the message also asks something ("hola, necesito un abogado"), the
+question wins and these words are ignored. Words such as "menu" or "opciones" are left to the
+``keywords`` of the ``main`` and ``help`` nodes.
 """
 
 from __future__ import annotations
