@@ -542,6 +542,21 @@ def test_suicide_asked_as_a_question_is_a_cry_for_help(text: str) -> None:
     assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nadie se daria cuenta",
+        "send an ambulance",
+        "the river is carrying my son",
+        "i wrote a letter to my kids",
+    ],
+)
+def test_phrases_once_written_with_a_multi_word_alternative_match(text: str) -> None:
+    """ "nadie se daria|va a dar cuenta" read as five slots ("se daria a dar cuenta"): each
+    such phrase is split into the phrases that were meant."""
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
+
+
 def test_buying_shoes_near_here_is_not_shots_fired() -> None:
     """ "shoes near" is one letter from "shots near": a phrase of a common word and a typo."""
     detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
