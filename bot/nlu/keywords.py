@@ -201,11 +201,10 @@ class FuzzyMatcher:
         language = self.guesser.guess(text[:MAX_LANGUAGE], words)
         if self.danger.check(scanned):
             return Match(node=EMERGENCY, confidence=1.0, language=language, danger=True)
-        kind = self.smalltalk.only_smalltalk(words)
-        if kind is not None:
-            target = kind if kind in self.nodes else "main"
-            danger = target == "danger_check"  # asked first, on every screen, like fear
-            return Match(node=target, confidence=1.0, language=language, danger=danger)
+        small = self.smalltalk.screen(words, text, self.nodes)
+        if small is not None:
+            node, danger = small
+            return Match(node=node, confidence=1.0, language=language, danger=danger)
         if all(w in STOPWORDS for w in words):
             return self._whole_message(words, language)
         ranked = self.rank(words)

@@ -30,7 +30,6 @@ The thresholds were chosen on the ``dev`` rows (``tests/data/nlu_eval.tsv``); th
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,10 +80,6 @@ _FEELING = frozenset(
     }
 )
 """Words that only say how someone feels; with nothing else, fear asks «¿Está en peligro?»."""
-_SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
-"""A letter three times or more ("ayudaaaa") or "!!": a plea shouted."""
-SMALLTALK_WORDS = 6
-"""Only messages this short can be small talk alone ("muchas gracias señora")."""
 CLASSIFIER_ALARM_WORDS = 4
 """The classifier alone raises the alarm only on a message of at least this many words: on two
 or three ("mande foto") it has too little to read, and short cries for help are the phrases'
@@ -318,16 +313,12 @@ class TextMatcher:
             and not self.danger.quiet(scanned)
         ):
             return self._alarm(EMERGENCY, language)  # fear (a hit) asks first, below
-        if hit is not None and self._fear_alone(words, ranked):
+        if hit is not None and self._says_only_that(words, ranked):
             return self._alarm(hit.goto, language)
-        if len(words) <= SMALLTALK_WORDS:
-            kind = self.smalltalk.only_smalltalk(words)
-            if kind is not None:
-                target = kind if kind in self.nodes else "main"
-                danger = target == DANGER_CHECK  # asked first, on every screen, like fear
-                if danger and (len(set(words)) < len(words) or _SHOUTED.search(text)):
-                    return self._alarm(EMERGENCY, language)  # "ayuda ayuda", "ayudaaa", "help!!"
-                return Match(node=target, confidence=1.0, language=language, danger=danger)
+        small = self.smalltalk.screen(words, text, self.nodes)
+        if small is not None:
+            node, danger = small
+            return Match(node=node, confidence=1.0, language=language, danger=danger)
         return self._decide(asked, prepared, counts, ranked, language)
 
     def known_share(
@@ -347,7 +338,7 @@ class TextMatcher:
             return True
         return self.fuzzy is not None and bool(self.fuzzy._similar(word, memo))
 
-    def _fear_alone(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
+    def _says_only_that(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
         """Whether a message with a phrase that counts alone (fear, "estan aqui") says nothing
         else ("tengo mucho miedo"), or nothing the classifier is sure of ("tengo miedo, no se
         que hacer")."""

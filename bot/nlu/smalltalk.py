@@ -6,22 +6,24 @@ main menu (greetings, thanks), the question «¿Está en peligro ahora mismo?» 
 "instructions"). A bare plea asks about danger because it may come from someone in danger who
 has no time to say more (five of the thirty writers of the unseen sets labelled "help" alone a
 cry for help); the question's "No" button leads to the menu, so everyone else loses one tap. A
-plea repeated or shouted ("ayuda ayuda", "ayudaaa") is the emergency screen
-(``bot.nlu.matcher``). When the message also asks something ("hola, necesito un abogado"), the
-question wins and these words are ignored. Words such as "menu" or "opciones" are left to the
-``keywords`` of the ``main`` and ``help`` nodes.
+plea repeated or shouted ("ayuda ayuda", "ayudaaa") is the emergency screen. Both matchers ask
+``SmallTalk.screen``, so the trained one and its keyword standby answer small talk alike. When
+the message also asks something ("hola, necesito un abogado"), the question wins and these words
+are ignored. Words such as "menu" or "opciones" are left to the ``keywords`` of the ``main`` and
+``help`` nodes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from typing import Literal
 
 from bot.nlu.fuzzy import WordIndex, find_phrase, similarity
 from bot.nlu.normalize import tokens
 from bot.nlu.stopwords import STOPWORDS
 
-__all__ = ["COURTESY", "SMALLTALK", "SmallTalk", "without_courtesy"]
+__all__ = ["COURTESY", "SMALLTALK", "SMALLTALK_WORDS", "SmallTalk", "without_courtesy"]
 
 Kind = Literal["main", "danger_check", "help"]
 """The node a message of only small talk leads to."""
@@ -141,6 +143,11 @@ person with nothing offered. ``without_courtesy`` takes them out before the mode
 
 
 _PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
+SMALLTALK_WORDS = 6
+"""Only messages this short can be small talk alone ("muchas gracias señora")."""
+_SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
+"""A letter three times or more ("ayudaaaa") or "!!": a plea shouted."""
+EMERGENCY = "emergency"
 
 
 class SmallTalk:
@@ -158,6 +165,26 @@ class SmallTalk:
         self.vocabulary: set[str] = {w for _, words in phrases for w in words}
         self._index = WordIndex(sorted(self.vocabulary))
         """Reads only the words of a nearby length or the same beginning (see ``WordIndex``)."""
+
+    def screen(
+        self, words: Sequence[str], text: str, nodes: Collection[str]
+    ) -> tuple[str, bool] | None:
+        """The screen for a message that is only small talk, and whether it is asked first on
+        every screen like danger; ``None`` when the message says more (or is too long to be
+        small talk alone). ``words``: its tokens; ``text``: as typed, to hear a shout; ``nodes``:
+        the screens there are (a kind with no screen of its own gets the menu).
+
+        A bare plea asks «¿Está en peligro ahora mismo?»; repeated ("ayuda ayuda") or shouted
+        ("ayudaaa", "help!!") it is the emergency screen."""
+        if len(words) > SMALLTALK_WORDS:
+            return None
+        kind = self.only_smalltalk(words)
+        if kind is None:
+            return None
+        if kind == "danger_check" and (len(set(words)) < len(words) or _SHOUTED.search(text)):
+            return EMERGENCY, True
+        target = kind if kind in nodes else "main"
+        return target, target == "danger_check"
 
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
         """The node of small talk (``Kind``) when ``words`` are small talk and nothing else,

@@ -38,6 +38,26 @@ def test_fear_alone_asks_whether_in_danger_now(standby: StandbyMatcher, text: st
     assert found.node == DANGER_CHECK and found.danger
 
 
+@pytest.mark.parametrize(
+    ("text", "node"),
+    [
+        ("ayuda", DANGER_CHECK),
+        ("help me", DANGER_CHECK),
+        ("ayudaaa", EMERGENCY),
+        ("help!!", EMERGENCY),
+    ],
+)
+def test_small_talk_is_answered_as_by_the_trained_matcher(
+    standby: StandbyMatcher, content: Content, text: str, node: str
+) -> None:
+    """While the classifier trains, a shouted plea is the emergency screen too (the keyword
+    matcher used to ask the danger question instead)."""
+    trained = content.services.matcher
+    assert isinstance(trained, TextMatcher)
+    assert standby.match(text, "es").node == trained.match(text, "es").node == node
+    assert standby.match(text, "es").danger
+
+
 def test_a_question_gets_the_keywords_answer(standby: StandbyMatcher) -> None:
     found = standby.match("necesito un abogado gratis", "es")
     assert not found.danger
