@@ -381,182 +381,6 @@ def test_a_last_vowel_that_makes_another_word_is_not_a_typo() -> None:
     assert detector.check(tokens("me golpeaa"))  # a typo
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "someones following my moms car rn same truck for 20 min",
-        "the gang members from my country find me here in boston",
-        "they wait near my work every day",
-        "los del cartel estan esperando afuera de mi trabajo",
-    ],
-)
-def test_cries_for_help_of_the_sixth_check_round(text: str) -> None:
-    """Missed by the detector on their first reading (unseen sets P, Q and S, 2026-12-01)."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my ex husband said he would kill me if i left, i left anyway, is that asylum",
-        "me negaron el caso, se puede apelar? el juez no me creyo lo del secuestro",
-        "mi hijo esta en la hielera, se lo llevaron ayer en la frontera",
-    ],
-)
-def test_questions_about_the_case_of_the_sixth_check_round_are_not_alarms(text: str) -> None:
-    """False alarms of the first reading: a threat told as the past ("said he would"), what the
-    judge did not believe, the border's holding cells."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "hes in the next room i can hear him yelling he broke my phone what do i do",
-        "ola eles estao aqui na porta, la gente que me ameacava no brasil, me acharam, ajuda",
-    ],
-)
-def test_cries_for_help_of_the_eighth_check_round(text: str) -> None:
-    """Missed on their first reading (unseen sets Z and AA): a violent partner in the next
-    room, and Portuguese from someone from Brazil."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "el hombre q me tuvo encerrada en veracruz trabaja para la maña, eso cuenta para asilo",
-        "cartel kidnapped me last yr is that torture for CAT",
-    ],
-)
-def test_being_held_told_in_the_past_is_not_an_alarm(text: str) -> None:
-    """ "me tuvo encerrada" (he had me locked in) and "last yr" tell the past."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "el jefe de plaza me mando mensaje q ya sabe donde vivo aca en dallas",
-        "client just got a text with a picture of her kid at school from the gang",
-        "been giving my stuff away this week. wont need it",
-        "ya compre las pastillas mañana es mi corte y no pienso ir a ningun lado",
-        "ayer me corte las venas",
-        "a man asking for her, he's still parked across the street",
-    ],
-)
-def test_cries_for_help_of_the_ninth_check_round(text: str) -> None:
-    """Missed on their first reading (unseen sets AD, AE and AF)."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "me llego un audio q dice q desde hoy ya no hay asilo para nadie",
-        "which one is easier to win, asylum or cat, they took my dad and we never saw him again",
-        "me mude a otro estado xq me encontraron los de alla, tengo q avisar el cambio de direccion?",
-        "can i still get withholding if the gang will kill me in tela",
-        "no tengo dinero y ya me toca corte",
-    ],
-)
-def test_questions_of_the_ninth_check_round_are_not_alarms(text: str) -> None:
-    """False alarms of the first reading of AC-AF: a rumour about the rules, someone taken long
-    ago, a move already made, a hypothetical return."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "got a msg right now saying they know my kids school and they will pick them up today",
-        "my brother called from detention, said hes gonna hang himself before the plane",
-        "my cellie got a shank and says im next bc i snitched",
-        "the dude who threatened me in Honduras is literally here at my job today staring at me",
-    ],
-)
-def test_cries_for_help_of_the_tenth_check_round(text: str) -> None:
-    """Missed on their first reading (unseen sets AG, AI and AJ): the phrases knew only
-    suicide in the first person, and nothing of a threat inside detention."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "left Honduras 2019 after the gang shot up my moms pupuseria, can i still apply",
-        "im moving next month what do i need to do with my case",
-        "el primer año no podia ni levantarme de la cama de la depresion, todavia puedo pedir asilo",
-        "detainee locator says no match for my son but i know they have him",
-        "my boss is gonna kill me if im late again lol what time is it in texas",
-    ],
-)
-def test_questions_of_the_tenth_check_round_are_not_alarms(text: str) -> None:
-    """False alarms of the first reading of AG-AJ: "shot" read as "shots", "levantarme" (to get
-    up) as kidnapping slang, the detainee locator, a boss's joke."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "the contractor keeps our ids in his truck, he dont pay us full and he said he will call "
-        "the people back in zacatecas to go to our moms house",
-        "theres a car outside again",
-        "i took a lot of my meds",
-        "the guy from the gang is sitting in the car across the street for 2 hours now",
-    ],
-)
-def test_cries_for_help_of_the_last_check_round(text: str) -> None:
-    """Missed on their first reading (unseen sets AL and AM): "back in zacatecas" (a place, like
-    "back home") had read as the past and quieted a man whose papers are kept."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "MS-13 shot at our house in San Pedro Sula when i was little. is that enough for asylum?",
-        "my mom is dying in guatemala, can i go see her while my asylum is pending",
-        "mi mama se esta muriendo en el salvador y quiero ir a verla, si salgo pierdo el asilo?",
-        "we had to move fast bc my ex found us. how do i update my address for my case",
-        "i was deported before and came back bc they were gonna kill me, can i get withholding",
-    ],
-)
-def test_questions_of_the_last_check_round_are_not_alarms(text: str) -> None:
-    """False alarms of the first reading of AK-AN: childhood, a mother dying far away, a move
-    already made, a threat that was the reason to come."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "q pasa si me mato, mi familia cobraria algo? ya estoy cansado de todo",
-        "tired of everything. wrote letters for my kids. just tell me how the asylum works for "
-        "them if im gone",
-    ],
-)
-def test_suicide_asked_as_a_question_is_a_cry_for_help(text: str) -> None:
-    """Missed on the first reading of unseen sets AP and AQ, the last round."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "nadie se daria cuenta",
-        "send an ambulance",
-        "the river is carrying my son",
-        "i wrote a letter to my kids",
-    ],
-)
-def test_phrases_once_written_with_a_multi_word_alternative_match(text: str) -> None:
-    """ "nadie se daria|va a dar cuenta" read as five slots ("se daria a dar cuenta"): each
-    such phrase is split into the phrases that were meant."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
 def test_buying_shoes_near_here_is_not_shots_fired() -> None:
     """ "shoes near" is one letter from "shots near": a phrase of a common word and a typo."""
     detector = DangerDetector.from_flows_dir(REPO_ROOT / "flows")
@@ -578,36 +402,6 @@ def test_they_are_here_said_alone_is_a_cry_for_help(matcher: TextMatcher) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "estoy trabajando sin pago, el señor se quedo con mis papeles y no me deja salir, "
-        "tambien queria preguntar si eso cuenta para asilo",
-        "the boss took my passport and my family back home pays if i leave. we sleep locked in",
-    ],
-)
-def test_someone_held_now_who_asks_about_the_case_gets_the_alarm(text: str) -> None:
-    """Missed on their first reading (unseen set V): being held was quieted by a question about
-    the case, and "back home" (a place, not the past) quieted a man locked in a barn."""
-    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "IF THE JUDGE ASK ME ABOUT THE MEN WHO KIDNAPPED ME WHAT DO I SAY",
-        "en la corte me van a preguntar de cuando me secuestraron en mexico?",
-        "cual es mejor asilo o lo de tortura? me secuestraron en tamaulipas y no se cual me toca",
-        "i moved because my boss was threatening me, do i tell immigration my new address",
-        "if they will kill me in mexico which protection is easier to get",
-    ],
-)
-def test_questions_about_the_case_of_the_seventh_check_round_are_not_alarms(text: str) -> None:
-    """False alarms of the first reading of unseen sets U-X: what the judge will ask, which
-    protection fits, a threat told in the past, a hypothetical return."""
-    assert not DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "se metieron a mi casa y estamos escondidos en el baño",
         "nos andan cazando en el monte",
         "they found me and are outside",
@@ -624,3 +418,90 @@ def test_the_classifier_alarms_on_its_own_where_no_phrase_does(
     assert floor_only.danger.find(tokens(text)) is None
     found = floor_only.match(text, "es")
     assert found.danger and found.node == EMERGENCY
+
+
+CRIES_MISSED_ONCE = [
+    # P, Q, S: followed, found, waiting outside
+    "someones following my moms car rn same truck for 20 min",
+    "the gang members from my country find me here in boston",
+    "they wait near my work every day",
+    "los del cartel estan esperando afuera de mi trabajo",
+    # Z, AA: a partner in the next room; Portuguese
+    "hes in the next room i can hear him yelling he broke my phone what do i do",
+    "ola eles estao aqui na porta, la gente que me ameacava no brasil, me acharam, ajuda",
+    # AD, AE, AF
+    "el jefe de plaza me mando mensaje q ya sabe donde vivo aca en dallas",
+    "client just got a text with a picture of her kid at school from the gang",
+    "been giving my stuff away this week. wont need it",
+    "ya compre las pastillas mañana es mi corte y no pienso ir a ningun lado",
+    "ayer me corte las venas",
+    "a man asking for her, he's still parked across the street",
+    # AG, AI, AJ: suicide in the third person, a threat inside detention
+    "got a msg right now saying they know my kids school and they will pick them up today",
+    "my brother called from detention, said hes gonna hang himself before the plane",
+    "my cellie got a shank and says im next bc i snitched",
+    "the dude who threatened me in Honduras is literally here at my job today staring at me",
+    # AL, AM: "back in zacatecas" is a place, not the past
+    "the contractor keeps our ids in his truck, he dont pay us full and he said he will call the people back in zacatecas to go to our moms house",
+    "theres a car outside again",
+    "i took a lot of my meds",
+    "the guy from the gang is sitting in the car across the street for 2 hours now",
+    # AP, AQ: suicide asked as a question
+    "q pasa si me mato, mi familia cobraria algo? ya estoy cansado de todo",
+    "tired of everything. wrote letters for my kids. just tell me how the asylum works for them if im gone",
+    # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
+    "nadie se daria cuenta",
+    "send an ambulance",
+    "the river is carrying my son",
+    "i wrote a letter to my kids",
+    # V: held now, though asking about the case; "back home" is a place
+    "estoy trabajando sin pago, el señor se quedo con mis papeles y no me deja salir, tambien queria preguntar si eso cuenta para asilo",
+    "the boss took my passport and my family back home pays if i leave. we sleep locked in",
+]
+"""Cries for help that the detector missed on the first reading of an unseen check set (or
+that a phrase written with a multi-word alternative never matched): each is now a phrase."""
+
+QUESTIONS_THAT_ALARMED_ONCE = [
+    # P, Q, S: a threat told as the past, what the judge did not believe, the border's cells
+    "my ex husband said he would kill me if i left, i left anyway, is that asylum",
+    "me negaron el caso, se puede apelar? el juez no me creyo lo del secuestro",
+    "mi hijo esta en la hielera, se lo llevaron ayer en la frontera",
+    # "me tuvo encerrada" and "last yr" tell the past
+    "el hombre q me tuvo encerrada en veracruz trabaja para la maña, eso cuenta para asilo",
+    "cartel kidnapped me last yr is that torture for CAT",
+    # AC-AF: a rumour, someone taken long ago, a move already made
+    "me llego un audio q dice q desde hoy ya no hay asilo para nadie",
+    "which one is easier to win, asylum or cat, they took my dad and we never saw him again",
+    "me mude a otro estado xq me encontraron los de alla, tengo q avisar el cambio de direccion?",
+    "can i still get withholding if the gang will kill me in tela",
+    "no tengo dinero y ya me toca corte",
+    # AG-AJ: "shot" is not "shots", getting up, the detainee locator, a joke
+    "left Honduras 2019 after the gang shot up my moms pupuseria, can i still apply",
+    "im moving next month what do i need to do with my case",
+    "el primer año no podia ni levantarme de la cama de la depresion, todavia puedo pedir asilo",
+    "detainee locator says no match for my son but i know they have him",
+    "my boss is gonna kill me if im late again lol what time is it in texas",
+    # AK-AN: childhood, a mother dying far away, a threat that was the reason to come
+    "MS-13 shot at our house in San Pedro Sula when i was little. is that enough for asylum?",
+    "my mom is dying in guatemala, can i go see her while my asylum is pending",
+    "mi mama se esta muriendo en el salvador y quiero ir a verla, si salgo pierdo el asilo?",
+    "we had to move fast bc my ex found us. how do i update my address for my case",
+    "i was deported before and came back bc they were gonna kill me, can i get withholding",
+    # U-X: what the judge will ask, which protection fits, a hypothetical return
+    "IF THE JUDGE ASK ME ABOUT THE MEN WHO KIDNAPPED ME WHAT DO I SAY",
+    "en la corte me van a preguntar de cuando me secuestraron en mexico?",
+    "cual es mejor asilo o lo de tortura? me secuestraron en tamaulipas y no se cual me toca",
+    "i moved because my boss was threatening me, do i tell immigration my new address",
+    "if they will kill me in mexico which protection is easier to get",
+]
+"""Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
+
+
+@pytest.mark.parametrize("text", CRIES_MISSED_ONCE)
+def test_cries_missed_once_are_caught(detector: DangerDetector, text: str) -> None:
+    assert detector.check(tokens(text))
+
+
+@pytest.mark.parametrize("text", QUESTIONS_THAT_ALARMED_ONCE)
+def test_questions_that_alarmed_once_are_not_alarms(detector: DangerDetector, text: str) -> None:
+    assert not detector.check(tokens(text))
