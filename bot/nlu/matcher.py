@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from bot.engine.model import Flows
 from bot.engine.types import Localizer, Match
 from bot.nlu.classifier import ClassifierConfig, TextClassifier, is_cached, stem, train_cached
-from bot.nlu.danger import EMERGENCY, DangerDetector
+from bot.nlu.danger import EMERGENCY, DangerDetector, DangerHit
 from bot.nlu.features import Counts
 from bot.nlu.keywords import FuzzyMatcher
 from bot.nlu.language import NgramGuesser
@@ -77,6 +77,9 @@ _FEELING = frozenset(
         *("inseguro", "insegura", "mucho", "mucha", "tanto", "demasiado", "da", "ahora", "todo"),
         *("scared", "afraid", "frightened", "terrified", "fear", "panic", "unsafe", "feel"),
         *("really", "very", "too", "alone", "sola", "solo", "now", "hacer", "se", "do"),
+        *("nervios", "nervioso", "nerviosa", "ansiedad", "ansioso", "ansiosa", "angustia"),
+        *("temblando", "tiemblo", "tiembla", "susto", "horrible", "feo", "pecho", "cuerpo"),
+        *("nervous", "anxious", "anxiety", "shaking", "so", "all", "time", "tiempo", "dia"),
     }
 )
 """Words that only say how someone feels; with nothing else, fear asks «¿Está en peligro?»."""
@@ -111,8 +114,14 @@ class Settings:
     learned from long, realistic cries for help (2026-12-01), 0.55 is the highest value that
     loses no danger row on dev, fresh and the unseen check sets C, E and F, with fewer false
     alarms than 0.5 on each (dev 0.3 -> 0.2 %, fresh 1.2 -> 0.8 %, E 4.3 -> 3.5 %)."""
-    fear_topic: float = 0.2
-    """Fear with a topic this likely goes to the topic, not to the danger question."""
+    fear_topic: float = 0.3
+    """Fear with a topic this likely goes to the topic, not to the danger question. 0.2 before
+    the unseen round AS-BR (2026-12-01); on dev, fresh and every check set, 0.3 answers 88.6 %
+    of fear alone with the question instead of 81.1 %, with the best top-1 of 0.2-0.5 (92.9 %)
+    and 0.1 % of other messages asked it (0.4: 90.6 % and 0.2 %, top-1 a little lower)."""
+    here_topic: float = 0.2
+    """A phrase said alone that alarms ("estan aqui") with a topic this likely goes to the
+    topic: "mi abogado esta aqui en la misma ciudad" asks about legal aid (0.23)."""
     known: float = 0.34
     """Share of a message's meaningful words the screens' training text must know (as written
     or by stem) before anything less than a confident answer is offered: "quien gano el
@@ -308,18 +317,23 @@ class TextMatcher:
         emergency = dict(ranked).get(EMERGENCY, 0.0)
         if (
             emergency >= self.settings.danger
-            and (hit is None or hit.goto != DANGER_CHECK)
+            and (hit is None or hit.goto != DANGER_CHECK or not self._only_feelings(words))
             and len(words) >= CLASSIFIER_ALARM_WORDS
             and not self.danger.quiet(scanned)
         ):
-            return self._alarm(EMERGENCY, language)  # fear (a hit) asks first, below
-        if hit is not None and self._says_only_that(words, ranked):
+            # Fear that says nothing more asks first, below; fear beside what the classifier
+            # reads as a cry for help ("they found her, she's shaking") does not hold it back.
+            return self._alarm(EMERGENCY, language)
+        if hit is not None and self._says_only_that(hit, words, ranked):
             return self._alarm(hit.goto, language)
         small = self.smalltalk.screen(words, text, self.nodes)
         if small is not None:
             node, danger = small
             return Match(node=node, confidence=1.0, language=language, danger=danger)
-        return self._decide(asked, prepared, counts, ranked, language)
+        found = self._decide(asked, prepared, counts, ranked, language)
+        if found.node == DANGER_CHECK:  # the classifier heard fear: asked first, like a phrase
+            return replace(found, danger=True)
+        return found
 
     def known_share(
         self, words: Sequence[str], memo: dict[str, dict[str, float]] | None = None
@@ -338,15 +352,24 @@ class TextMatcher:
             return True
         return self.fuzzy is not None and bool(self.fuzzy._similar(word, memo))
 
-    def _says_only_that(self, words: Sequence[str], ranked: list[tuple[str, float]]) -> bool:
+    def _says_only_that(
+        self, hit: DangerHit, words: Sequence[str], ranked: list[tuple[str, float]]
+    ) -> bool:
         """Whether a message with a phrase that counts alone (fear, "estan aqui") says nothing
         else ("tengo mucho miedo"), or nothing the classifier is sure of ("tengo miedo, no se
         que hacer")."""
-        rest = [w for w in words if w not in STOPWORDS and w not in _FEELING]
-        if not rest:
+        if self._only_feelings(words):
             return True
-        best = next((p for t, p in ranked if t not in (EMERGENCY, OFF_TOPIC)), 0.0)
-        return best < self.settings.fear_topic
+        # The danger question's own screen is no topic to prefer to it: its examples are
+        # fear alone, so a fearful message ranks it first ("tengo mucho miedo senorita").
+        best = next((p for t, p in ranked if t not in (EMERGENCY, OFF_TOPIC, DANGER_CHECK)), 0.0)
+        floor = self.settings.fear_topic if hit.goto == DANGER_CHECK else self.settings.here_topic
+        return best < floor
+
+    @staticmethod
+    def _only_feelings(words: Sequence[str]) -> bool:
+        """Whether ``words`` only say how someone feels ("tengo mucho miedo")."""
+        return all(w in STOPWORDS or w in _FEELING for w in words)
 
     def _alarm(self, goto: str, language: str | None) -> Match:
         target = goto if goto in self.nodes or goto == EMERGENCY else EMERGENCY

@@ -191,6 +191,11 @@ NOT_DANGER = [
     "my friend said to write that i was kidnapped on the form, should i",
     # a verb's tense is not a typo: "mataron" (they killed) is not "mataran" (they will kill)
     "a mi me amenazaron y me mataron a mi hermano, puedo pedir asilo",
+    # deadlines of the case are not a deadline to pay or else
+    "me dieron hasta el viernes para entregar los papeles de la corte",
+    "tengo hasta mañana para mandar la forma del asilo",
+    "can i file by friday or is it too late",
+    "estoy nerviosa por mi corte del lunes, que llevo",
 ]
 
 
@@ -449,6 +454,21 @@ CRIES_MISSED_ONCE = [
     # AP, AQ: suicide asked as a question
     "q pasa si me mato, mi familia cobraria algo? ya estoy cansado de todo",
     "tired of everything. wrote letters for my kids. just tell me how the asylum works for them if im gone",
+    # AS-BR: farewells, a deadline to pay or else, followed or found now
+    "este es mi ultimo mensaje, gracias por nada, adios",
+    "perdonenme, es mi ultimo mensaje, digan a mis hijos q los quise mucho",
+    "ya no vuelvo a escribir cuiden a mis hijos adios",
+    "Quiero saber sobre la apelacion, pero antes les digo que mañana ya no voy a estar",
+    "tell my mom i love her. sorry for everything. this my last message",
+    "maybe everybody would be happier if I just disappear",
+    "he took like a whole bottle of something, he's slurring, what do i do",
+    "piden piso pal viernes o queman el puesto d mi jefa",
+    "el maje q cobra el piso dice q tengo hasta hoy a las 10 pa pagar o me quiebran",
+    "dicen que si no deposito hoy antes de las 8 le cortan un dedo a mi papa",
+    "they said pay the cuota by midnight or they burn my moms pupuseria",
+    "un carro gris lleva como 4 cuadras detras de mi desde q sali de clases, q hago",
+    "me llego un dm con mi direccion de aqui de nola y decia ya te ubicamos",
+    "me tocan la ventana en la noche, es el hombre otra vez",
     # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
     "nadie se daria cuenta",
     "send an ambulance",
@@ -505,3 +525,25 @@ def test_cries_missed_once_are_caught(detector: DangerDetector, text: str) -> No
 @pytest.mark.parametrize("text", QUESTIONS_THAT_ALARMED_ONCE)
 def test_questions_that_alarmed_once_are_not_alarms(detector: DangerDetector, text: str) -> None:
     assert not detector.check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["tengo mucho miedo senorita", "ando con un miedo q no se me quita", "puta tengo miedo"]
+)
+def test_fear_the_classifier_ranks_as_fear_asks_the_danger_question(
+    matcher: TextMatcher, text: str
+) -> None:
+    """The danger question's own screen was taken for a topic that outranked it (unseen round
+    AS-BR): these got buttons instead of «¿Está en peligro ahora mismo?»."""
+    found = matcher.match(text, "es")
+    assert (found.node, found.danger) == (DANGER_CHECK, True)
+
+
+def test_fear_beside_a_cry_for_help_does_not_hold_back_the_alarm(matcher: TextMatcher) -> None:
+    """Fear asks first only when it says nothing more; here the classifier hears someone found
+    (no phrase of ``danger.yaml`` but "shaking", a word of fear, is in it)."""
+    text = "One of our guests got a message with a photo of the shelter, they found her. She's shaking."
+    hit = matcher.danger.find(tokens(text))
+    assert hit is not None and hit.goto == DANGER_CHECK
+    found = matcher.match(text, "en")
+    assert (found.node, found.danger) == (EMERGENCY, True)
