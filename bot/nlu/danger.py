@@ -55,6 +55,9 @@ TYPO_MIN = 5
 PREFIX_MIN = 4
 """A ``word*`` prefix needs at least this many letters (``me*`` would match half the language);
 a prefix of digits needs two ("20*" is any year of this century)."""
+YEAR_DIGITS = 4
+"""A prefix of digits matches only a number this long, a year: "in 20*" had read "in culiacan
+20 min ago" (unseen set CA) as a year, and quieted a kidnapping twenty minutes old."""
 MAX_GAP = 1
 """Extra words allowed between two words of a phrase."""
 QUIET_SCOPE = 25
@@ -232,9 +235,17 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _starts_with(word: str, prefix: str) -> bool:
+    """``word`` starts with ``prefix`` as written; a prefix of digits is a year ("20*" is 2019,
+    not the 20 of "20 min ago")."""
+    if prefix.isdigit():
+        return len(word) == YEAR_DIGITS and word.isdigit() and word.startswith(prefix)
+    return word.startswith(prefix)
+
+
 def _starts_like(word: str, prefix: str) -> bool:
     """``word`` starts with ``prefix``, or (prefixes of five letters or more) with one typo."""
-    if word.startswith(prefix):
+    if _starts_with(word, prefix):
         return True
     if len(prefix) < TYPO_MIN or prefix.isdigit() or len(word) < len(prefix) - 1:
         return False
@@ -286,7 +297,7 @@ class _WordIndex:
     def exact_lookup(self, word: str) -> Lookup:
         """(phrase words, prefixes) that ``word`` matches as written, without typos."""
         found: set[str] = {word} if word in self.exact else set()
-        return found, {p for p in self._prefixes.get(word[:2], ()) if word.startswith(p)}
+        return found, {p for p in self._prefixes.get(word[:2], ()) if _starts_with(word, p)}
 
 
 def _fits(slot: _Slot, lookup: Lookup) -> bool:

@@ -469,6 +469,11 @@ CRIES_MISSED_ONCE = [
     "un carro gris lleva como 4 cuadras detras de mi desde q sali de clases, q hago",
     "me llego un dm con mi direccion de aqui de nola y decia ya te ubicamos",
     "me tocan la ventana en la noche, es el hombre otra vez",
+    # BS-CD: phonetic spelling, a bridge, someone taken minutes ago
+    "ya me allaron los de la mara saben donde bibo aora",
+    "me kitaron el pasaporte y disen ke debo el biaje no puedo irme de aki",
+    "mi cyaan tek it nuh more, mi gonna jump off di overpass",
+    "ayudenme x favor me quieren llevar",
     # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
     "nadie se daria cuenta",
     "send an ambulance",
@@ -547,3 +552,11 @@ def test_fear_beside_a_cry_for_help_does_not_hold_back_the_alarm(matcher: TextMa
     assert hit is not None and hit.goto == DANGER_CHECK
     found = matcher.match(text, "en")
     assert (found.node, found.danger) == (EMERGENCY, True)
+
+
+def test_digits_before_a_star_are_a_year(detector: DangerDetector) -> None:
+    """ "in 20*" (the past) had read "in culiacan 20 min ago" as a year and quieted a kidnapping
+    twenty minutes old (unseen set CA); "in 2019" still tells the past."""
+    assert detector.check(tokens("they took my brother in culiacan 20 min ago, levanton, help"))
+    assert detector.check(tokens("in reynosa 20 men with guns took my brother, levanton"))
+    assert not detector.check(tokens("they kidnapped me in 2019, can i get asylum"))
