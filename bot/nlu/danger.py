@@ -260,7 +260,11 @@ Lookup = tuple[set[str], set[str]]
 class _WordIndex:
     """Which phrase words a message word matches: exactly, with one typo, or by prefix."""
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+    def __init__(self, phrases: Iterable[Phrase], known: Iterable[str] = ()) -> None:
+        self.known = frozenset(known)
+        """Words spelled right (the screens' own text): such a word is no typo of another
+        phrase word ("pending" is not "ending", «negaron» not «pegaron»), except for a letter
+        more or less at its end ("peligros" is "peligro")."""
         self.exact: set[str] = set()
         prefixes: set[str] = set()
         for phrase in phrases:
@@ -289,10 +293,18 @@ class _WordIndex:
                     candidate not in found
                     and OSA.distance(word, candidate) <= 1
                     and not _another_word(word, candidate)
+                    and not self._known_other(word, candidate)
                 ):
                     found.add(candidate)
         prefixes = {p for p in self._prefixes.get(word[:2], ()) if _starts_like(word, p)}
         return found, prefixes
+
+    def _known_other(self, word: str, candidate: str) -> bool:
+        """Whether ``word`` is a known word that is not ``candidate`` with a letter more or
+        less at the end."""
+        if word not in self.known:
+            return False
+        return not (word.startswith(candidate) or candidate.startswith(word))
 
     def exact_lookup(self, word: str) -> Lookup:
         """(phrase words, prefixes) that ``word`` matches as written, without typos."""
@@ -420,7 +432,11 @@ class _Message:
 class DangerDetector:
     """Finds danger in a message; built from ``DangerPatterns`` plus the built-in floor."""
 
-    def __init__(self, patterns: DangerPatterns | None = None) -> None:
+    def __init__(
+        self, patterns: DangerPatterns | None = None, known_words: Iterable[str] = ()
+    ) -> None:
+        """``known_words``: words spelled right, which are never read as a typo of another
+        phrase word (see ``_WordIndex.known``)."""
         patterns = patterns or DangerPatterns()
         self.categories: dict[str, Category] = {c.id: c for c in patterns.categories}
         compiled: list[Phrase] = []
@@ -440,15 +456,17 @@ class DangerDetector:
             [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
         )
         every = [self._phrases, self._now, *self._quiet.values()]
-        self._index = _WordIndex(p for phrases in every for p in phrases.phrases)
+        self._index = _WordIndex((p for phrases in every for p in phrases.phrases), known_words)
         """One index for every list: a message's words are looked up once for all of them."""
 
     @classmethod
-    def from_flows_dir(cls, flows_dir: Path | None) -> DangerDetector:
+    def from_flows_dir(
+        cls, flows_dir: Path | None, known_words: Iterable[str] = ()
+    ) -> DangerDetector:
         """The detector for a flows folder (the built-in floor alone when it has no file)."""
         if flows_dir is None:
-            return cls()
-        return cls(load_patterns(flows_dir))
+            return cls(None, known_words)
+        return cls(load_patterns(flows_dir), known_words)
 
     def find(self, words: Sequence[str]) -> DangerHit | None:
         """The danger in normalised ``words`` (``tokens(text)``), or ``None``.

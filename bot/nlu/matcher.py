@@ -282,7 +282,11 @@ class TextMatcher:
             screens,
             topics,
             languages,
-            DangerDetector.from_flows_dir(flows_dir),
+            # The screens' own words are spelled right: none is a typo of a danger word.
+            DangerDetector.from_flows_dir(
+                flows_dir,
+                {w for ts in (translations or {}).values() for t in ts for w in tokens(t)},
+            ),
             guesser,
             flows.nodes,
             settings,

@@ -196,6 +196,8 @@ NOT_DANGER = [
     "tengo hasta mañana para mandar la forma del asilo",
     "can i file by friday or is it too late",
     "estoy nerviosa por mi corte del lunes, que llevo",
+    # a lookout's job told as the reason to flee
+    "trabajaba de halcon a fuerzas, me obligaron de morro, eso me quita el chance de asilo?",
 ]
 
 
@@ -474,6 +476,12 @@ CRIES_MISSED_ONCE = [
     "me kitaron el pasaporte y disen ke debo el biaje no puedo irme de aki",
     "mi cyaan tek it nuh more, mi gonna jump off di overpass",
     "ayudenme x favor me quieren llevar",
+    # CE-CP: telegraphic Spanish, lookouts watching now, a farewell
+    "yo no querer vivir mas",
+    "yo no oir pero ver sombra ventana. alguien querer entrar",
+    "hay halcones vigilando la casa desde ayer",
+    "no tengo ganas de amanecer mañana",
+    "hearing shots outside like really close, not fireworks",
     # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
     "nadie se daria cuenta",
     "send an ambulance",
@@ -560,3 +568,12 @@ def test_digits_before_a_star_are_a_year(detector: DangerDetector) -> None:
     assert detector.check(tokens("they took my brother in culiacan 20 min ago, levanton, help"))
     assert detector.check(tokens("in reynosa 20 men with guns took my brother, levanton"))
     assert not detector.check(tokens("they kidnapped me in 2019, can i get asylum"))
+
+
+def test_a_word_of_the_screens_is_no_typo_of_a_danger_word(matcher: TextMatcher) -> None:
+    """ "pending" is one letter from "ending" ("ending it"): the screens use it, so it is a
+    word, not a typo (unseen set CJ). A plural is still the word ("peligros")."""
+    question = "can my grandparents fly to Puerto Rico while the case is pending? it counts"
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(question))
+    assert not matcher.danger.check(tokens(question))
+    assert matcher.danger.check(tokens("estamos en peligros ahorita"))
