@@ -319,8 +319,12 @@ class TextMatcher:
         counts = self.classifier.counts(asked, prepared)
         ranked = self._topics(self.classifier.probabilities(asked, counts=counts))
         emergency = dict(ranked).get(EMERGENCY, 0.0)
+        small = self.smalltalk.screen(words, text, self.nodes)
         if (
             emergency >= self.settings.danger
+            # Thanks alone ("muchas gracias por todo") is no farewell, whatever the classifier,
+            # which learned farewells that begin so; a plea may still be a cry for help.
+            and (small is None or small[1])
             and (hit is None or hit.goto != DANGER_CHECK or not self._only_feelings(words))
             and len(words) >= CLASSIFIER_ALARM_WORDS
             and not self.danger.quiet(scanned)
@@ -330,7 +334,6 @@ class TextMatcher:
             return self._alarm(EMERGENCY, language)
         if hit is not None and self._says_only_that(hit, words, ranked):
             return self._alarm(hit.goto, language)
-        small = self.smalltalk.screen(words, text, self.nodes)
         if small is not None:
             node, danger = small
             return Match(node=node, confidence=1.0, language=language, danger=danger)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import pytest
 
 from bot.nlu.matcher import KeywordMatcher
@@ -28,6 +31,8 @@ from bot.nlu.smalltalk import without_courtesy
         "thank you so much",
         "thx",
         "buenos dias dios los bendiga",
+        "muchas gracias por todo",
+        "thanks for everything man",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
@@ -120,3 +125,14 @@ def test_a_long_polite_question_is_answered_or_offered(
     off-topic class won and nothing was offered."""
     found = matcher.match(text, "es")
     assert found.node == topic_node or topic_node in found.candidates, found
+
+
+def test_thanks_alone_is_never_an_alarm(matcher: KeywordMatcher) -> None:
+    """The classifier learned farewells that begin with thanks ("gracias por todo, cuiden a mis
+    hijos") and read «muchas gracias por todo» as one (unseen round CQ-DB): thanks alone is
+    small talk, whatever the classifier says."""
+    eager = copy.copy(matcher)
+    eager.settings = dataclasses.replace(matcher.settings, danger=0.0)  # any vote alarms
+    assert eager.match("muchas gracias por todo, ya tengo cita", "es").danger
+    found = eager.match("muchas gracias por todo", "es")
+    assert (found.node, found.danger) == ("main", False)
