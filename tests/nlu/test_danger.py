@@ -482,6 +482,11 @@ CRIES_MISSED_ONCE = [
     "hay halcones vigilando la casa desde ayer",
     "no tengo ganas de amanecer mañana",
     "hearing shots outside like really close, not fireworks",
+    # DC-DN: leaving this world, a rope bought, taken unless deeds are handed over
+    "ya me quiero ir de este mundo",
+    "turning 18 was supposed to be good. now no home no family no nothing. i bought rope today",
+    "no le veo caso a seguir. cada dia peor",
+    "fijese que la maña me dio hasta el domingo pa entregar las escrituras o se lo llevan a el",
     # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
     "nadie se daria cuenta",
     "send an ambulance",
