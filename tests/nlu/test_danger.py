@@ -582,3 +582,23 @@ def test_a_word_of_the_screens_is_no_typo_of_a_danger_word(matcher: TextMatcher)
     assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens(question))
     assert not matcher.danger.check(tokens(question))
     assert matcher.danger.check(tokens("estamos en peligros ahorita"))
+
+
+def test_the_file_names_the_quiet_lists_of_the_classifiers_vote(tmp_path: Path) -> None:
+    """An editor can choose what holds back the classifier's own alarm (``classifier_quiet_by``
+    in ``danger.yaml``); a name that is no quiet list is an error with its line."""
+    text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
+    story = tokens("me secuestraron en 2019 y me escape")
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").quiet(story)
+    (tmp_path / "nlu").mkdir()
+    narrower = text.replace(
+        "classifier_quiet_by: [past, return, news, conditions, case, joke]",
+        "classifier_quiet_by: [news]",
+    )
+    assert narrower != text
+    (tmp_path / "nlu" / "danger.yaml").write_text(narrower, encoding="utf-8")
+    assert not DangerDetector.from_flows_dir(tmp_path).quiet(story)
+    wrong = text.replace("classifier_quiet_by: [past,", "classifier_quiet_by: [pasado,")
+    (tmp_path / "nlu" / "danger.yaml").write_text(wrong, encoding="utf-8")
+    with pytest.raises(PatternError, match='classifier_quiet_by "pasado"'):
+        load_patterns(tmp_path)
