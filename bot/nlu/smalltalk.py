@@ -100,19 +100,8 @@ _FILLER = frozenset(
     {
         *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
         *("muchisimas", "muchisimo", "de", "nuevo", "todo", "compa", "igual", "asere"),
-        *(
-            "please",
-            "so",
-            "much",
-            "very",
-            "lot",
-            "again",
-            "all",
-            "bro",
-            "man",
-            "dude",
-            "everything",
-        ),
+        *("please", "so", "much", "very", "lot", "again", "all", "bro", "man", "dude"),
+        *("everything",),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
     }
 )
