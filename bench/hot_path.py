@@ -5,6 +5,8 @@ this checkout's (the update answered inside ``TelegramChannel.handle``), or, wit
 ``PYTHONPATH=OLD_CHECKOUT``, the code before the delivery work (``Update.de_json`` +
 ``Application.process_update``: one commit for the state, one for the counter, one
 ``sendMessage`` per bubble). The fake Bot API runs in another process, so its CPU is not counted.
+``VIA=asgi`` posts each update through the app's ASGI callable instead (the route, middleware,
+secret check and response counted too; uvicorn's parsing and writes are not).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SESSION = [
@@ -65,6 +68,47 @@ def _bodies(count: int, first: int) -> list[bytes]:
     return bodies
 
 
+async def _through_app(app: Any, secret: str, body: bytes) -> None:
+    """POST ``body`` to the webhook through the app's ASGI callable, as uvicorn calls it (its
+    HTTP parsing and writes left out): the middleware, the route, the secret check, the body's
+    reading and the response are counted with the turn."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/telegram/webhook",
+        "raw_path": b"/telegram/webhook",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-telegram-bot-api-secret-token", secret.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await asyncio.Event().wait()  # the client stays connected
+        raise AssertionError
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 200, sent[0]
+
+
 async def main(turns: int) -> None:
     """Warm up one visit, then time and profile ``turns`` turns."""
     from pyinstrument import Profiler
@@ -104,7 +148,13 @@ async def main(turns: int) -> None:
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             runtime = app.state.runtime
-            if hasattr(telegram, "TelegramChannel"):
+            if hasattr(telegram, "TelegramChannel") and os.environ.get("VIA") == "asgi":
+                label = "through the whole ASGI app (secret, body, middleware, route, response)"
+                secret = settings.telegram_webhook_secret.get_secret_value()
+
+                async def turn(body: bytes) -> None:
+                    await _through_app(app, secret, body)
+            elif hasattr(telegram, "TelegramChannel"):
                 label = "after (answered inside the webhook)"
 
                 async def turn(body: bytes) -> None:

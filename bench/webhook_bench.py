@@ -20,6 +20,9 @@ servers as their own processes), runs, stops it all and prints every figure:
 ``python -m bench.webhook_bench [--quick] [--duration S] [--levels 1,8] [--before DIR]``;
 ``--before DIR`` also measures an older checkout (e.g. the code before the delivery work).
 ``--profile`` prints a pyinstrument profile of the helpline's webhook hot path instead.
+``--rounds N`` measures only the closed loops, with every server started at once and measured in
+turn, N rounds per level (``--before DIR`` too), medians: a sequential run compares servers
+measured minutes apart, which on a shared machine can be minutes of another load.
 ``--startup N`` measures only start-ups, N rounds (the helpline fresh and restarted on the same
 ``DATA_DIR`` and database; with ``--before DIR`` the older checkout too, in the same rounds), and
 prints the medians beside the bare app's.
@@ -680,6 +683,74 @@ async def run(args: argparse.Namespace) -> None:
             print(text)
 
 
+async def interleaved(args: argparse.Namespace) -> None:
+    """Every server started at once, then each level measured in ``args.rounds`` rounds, each
+    round giving every server ``args.duration`` seconds in turn (the order reversed every other
+    round); medians per server. On a shared machine whose load drifts, a sequential run
+    compares servers measured minutes apart; here they share each round's load."""
+    async with fake_bot_api() as (fake, api):
+        levels = [int(x) for x in args.levels.split(",")]
+        folder = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+        starts: list[tuple[str, Callable[[], Server]]] = [
+            ("bare FastAPI route", functools.partial(start_baseline, "bare", api)),
+            ("PTB echo bot", functools.partial(start_baseline, "echo", api)),
+            (
+                "helpline SQLite 1w",
+                functools.partial(
+                    start_helpline, "sqlite", api, f"sqlite:///{folder / 's.db'}", 1, folder / "s"
+                ),
+            ),
+        ]
+        if args.before:
+            db, data = f"sqlite:///{folder / 'b.db'}", folder / "b"
+            starts.append(
+                (
+                    "before: SQLite 1w",
+                    functools.partial(
+                        start_helpline, "before", api, db, 1, data, Path(args.before)
+                    ),
+                )
+            )
+        servers: list[tuple[str, Server]] = []
+        try:
+            for label, start in starts:
+                server = start()
+                servers.append((label, server))
+                await wait_answered(server, fake)
+                if server.reply_in_body:
+                    await wait_classifier(server)
+                await warm_up(server, fake)
+            print(
+                f"webhook, interleaved (closed loop, {args.rounds} rounds of {args.duration:g} s"
+                f" per server and level; medians)"
+            )
+            for level in levels:
+                rates: dict[str, list[float]] = {label: [] for label, _ in servers}
+                cpus: dict[str, list[float]] = {label: [] for label, _ in servers}
+                for number in range(args.rounds):
+                    for label, server in servers if number % 2 == 0 else servers[::-1]:
+                        cpu = server.cpu_seconds(children=True)
+                        result = await closed_loop(server, fake, level, args.duration)
+                        cpu = server.cpu_seconds(children=True) - cpu
+                        rates[label].append(result.per_second())
+                        if result.latencies:
+                            cpus[label].append(cpu / len(result.latencies) * 1e6)
+                echo = statistics.median(rates["PTB echo bot"])
+                print(f"  concurrency {level}")
+                for label, _ in servers:
+                    rate = statistics.median(rates[label])
+                    cpu_text = f"{statistics.median(cpus[label]):5.0f}" if cpus[label] else "  n/a"
+                    ratio = f"  {rate / echo:4.1f}x echo" if label != "PTB echo bot" else ""
+                    each = " ".join(f"{x:.0f}" for x in rates[label])
+                    print(
+                        f"    {label:<26} {rate:8.1f} answered/s  cpu {cpu_text} us/upd{ratio}"
+                        f"   (rounds: {each})"
+                    )
+        finally:
+            for _, server in servers:
+                server.stop()
+
+
 async def startups(rounds: int, before: Path | None = None) -> None:
     """Start-up only, ``rounds`` times in turn: the bare FastAPI app, the echo bot, the helpline
     on a fresh ``DATA_DIR`` and database, and the helpline again on the same ones (a restart:
@@ -806,12 +877,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before", default=None, help="an older checkout to measure too")
     parser.add_argument("--profile", type=int, default=0, help="profile N in-process turns")
     parser.add_argument("--startup", type=int, default=0, help="only start-up, N rounds")
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="only the closed loops, interleaved in N rounds"
+    )
     args = parser.parse_args(argv)
     if args.startup:
         asyncio.run(startups(args.startup, Path(args.before) if args.before else None))
         return
     if args.profile:
         asyncio.run(profile(args.profile))
+        return
+    if args.rounds:
+        asyncio.run(interleaved(args))
         return
     asyncio.run(run(args))
 

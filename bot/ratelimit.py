@@ -198,6 +198,8 @@ def client_address(request: Request) -> str:
     Used only to form a limiter key in memory: never stored, never logged.
     """
     host = request.client.host if request.client else ""
+    if ":" not in host:  # IPv4 as the socket gives it (already canonical), or not an address:
+        return host or "unknown"  # the same answer as below, without parsing it on every request
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

@@ -36,3 +36,28 @@ def test_the_webhook_benchmark_runs_with_tiny_numbers() -> None:
         assert label in out
     assert "answered/s" in out and "p99" in out and "burst" in out and "RSS" in out
     assert "x echo" in out, "the helpline's figures come with the echo bot's ratio"
+
+
+def test_the_interleaved_webhook_benchmark_runs_with_tiny_numbers() -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.webhook_bench",
+            "--rounds",
+            "2",
+            "--duration",
+            "0.3",
+            "--levels",
+            "1",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = run.stdout
+    for label in ("bare FastAPI route", "PTB echo bot", "helpline SQLite 1w", "concurrency 1"):
+        assert label in out
+    assert "x echo" in out and "rounds:" in out, "medians, the ratio, and each round's figure"
