@@ -34,6 +34,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "hola",
         "ola",
         "holi",
+        "holis",
         "buenas",
         "buenos dias",
         "buen dia",
@@ -45,6 +46,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "alo",
         "hello",
         "hi",
+        "hii",
         "hey",
         "hiya",
         "howdy",
@@ -52,6 +54,10 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "good afternoon",
         "good evening",
         "greetings",
+        "bonjour",
+        "bonjou",
+        "bendiciones",
+        "blessings",
         # thanks
         "gracias",
         "muchas gracias",
@@ -64,11 +70,35 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "dios los bendiga",
         "dios lo bendiga",
         "dios la bendiga",
+        "dios les bendiga",
+        "dios le pague",
+        "dios se lo pague",
+        "dios te pague",
+        "gracias por la ayuda",
+        "gracias por su ayuda",
+        "gracias por tu ayuda",
+        "gracias por la informacion",
+        "gracias por la info",
+        "ha sido de gran ayuda",
+        "muy util",
+        "merci",
+        "mesi",
         "obrigado",
         "obrigada",
         "thanks",
         "thank you",
         "thanks a lot",
+        "thank u",
+        "thanku",
+        "ty",
+        "tysm",
+        "thanks for the help",
+        "thank you for your help",
+        "thank you for the help",
+        "thanks for helping",
+        "thanks for the info",
+        "that helped",
+        "that helps",
         "appreciate it",
         "god bless",
     ),
@@ -101,12 +131,18 @@ _FILLER = frozenset(
         *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
         *("muchisimas", "muchisimo", "de", "nuevo", "todo", "compa", "igual", "asere"),
         *("please", "so", "much", "very", "lot", "again", "all", "bro", "man", "dude"),
-        *("everything",),
+        *("everything", "friend", "truly", "really", "sm", "fr", "x", "info", "informacion"),
+        *("hermano", "hermanos", "hermana", "hermanas", "parce", "maje", "tuani", "neta"),
+        *("idiay", "oiga", "oye", "cordiales", "grandemente", "anpil", "dicen", "says"),
+        *("mama", "mami", "mom", "mother", "madre", "papa", "dad", "abuela", "grandma"),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
     }
 )
 """Words that may ride along with small talk ("thank you so much", "muchas gracias señora",
-"ok gracias", "jaja gracias igual"); alone they are no small talk ("ok" answers nothing)."""
+"ok gracias", "jaja gracias igual", "mil gracias dice mi mama", "gracias x todo fr"); alone
+they are no small talk ("ok" answers nothing). Unseen round DO-EB (2026-12-02): 25 of its 56
+greetings and thanks alone had got no menu, or buttons, two of them the emergency screen,
+because one word like these was left over."""
 
 
 COURTESY: tuple[str, ...] = (
@@ -144,8 +180,11 @@ person with nothing offered. ``without_courtesy`` takes them out before the mode
 
 
 _PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
-SMALLTALK_WORDS = 6
-"""Only messages this short can be small talk alone ("muchas gracias señora")."""
+SMALLTALK_WORDS = 10
+"""Only messages this short can be small talk alone ("muchas gracias señora"). 6 until the
+unseen round DO-EB: "thank you so much, God bless you all" is eight words of thanks."""
+_REPEATED = re.compile(r"([^\W\d_])\1+")
+"""A letter written twice or more in a row: "graciaaas", "hii" are "gracias", "hi"."""
 _SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
 """A letter three times or more ("ayudaaaa") or "!!": a plea shouted."""
 EMERGENCY = "emergency"
@@ -190,6 +229,7 @@ class SmallTalk:
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
         """The node of small talk (``Kind``) when ``words`` are small talk and nothing else,
         else ``None``; a plea wins over the help screen, which wins over the menu."""
+        words = [self._unstretched(w) for w in words]
         if any(self._stays(w) for w in words):
             # A word that is not filler and like no small-talk word can never be taken away
             # by a phrase, so the answer is None; saying so first skips every phrase search.
@@ -205,6 +245,14 @@ class SmallTalk:
         if any(w not in STOPWORDS and w not in _FILLER for w in rest):
             return None
         return next(k for k in _PRIORITY if k in found)
+
+    def _unstretched(self, word: str) -> str:
+        """``word`` with its repeated letters written once, when only that makes it a
+        small-talk word ("graciaaas", "holaaa"); otherwise as it is ("good" stays "good")."""
+        if word in self.vocabulary or word in _FILLER:
+            return word
+        single = _REPEATED.sub(r"\1", word)
+        return single if single in self.vocabulary else word
 
     def _stays(self, word: str) -> bool:
         """Whether ``word`` would be left over whatever phrases are found."""

@@ -487,6 +487,16 @@ CRIES_MISSED_ONCE = [
     "turning 18 was supposed to be good. now no home no family no nothing. i bought rope today",
     "no le veo caso a seguir. cada dia peor",
     "fijese que la maña me dio hasta el domingo pa entregar las escrituras o se lo llevan a el",
+    # DO-EB: pills taken, held for ransom ("privado"), self-harm told by a friend, things given away
+    "tome muchas pastillas",
+    "LO TIENEN PRIBADO AMI IJO PIDEN DINERO",
+    "Una muchacha dice que se quiere cortar y trae una navaja en la bolsa.",
+    "ya regale mis erramientas, ya no ocupo nada",
+    "Hermana, ya regale mi ropa y mi biblia, ya estoy lista para irme con el Señor",
+    # phrases once written with a multi-word alternative
+    "deje todo listo para mis hijos",
+    "i gave away all my stuff",
+    "they are holding her for ransom",
     # phrases once written with a multi-word alternative ("nadie se daria|va a dar cuenta")
     "nadie se daria cuenta",
     "send an ambulance",

@@ -33,6 +33,20 @@ from bot.nlu.smalltalk import without_courtesy
         "buenos dias dios los bendiga",
         "muchas gracias por todo",
         "thanks for everything man",
+        # unseen round DO-EB: a word more, a letter stretched, a blessing, French
+        "gracias por la ayuda",
+        "thank u sm!!",
+        "thank you very much my friend",
+        "graciaaas neta 💕",
+        "hii",
+        "mil gracias dice mi mama",
+        "gracias x todo fr 🙏💕",
+        "Thank you so much, God bless you all",
+        "Muchas gracias hermanos, bendiciones",
+        "mil gracias, Dios le pague",
+        "Thanks, that helped a lot.",
+        "bonjou",
+        "mesi anpil, thank you",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
