@@ -23,7 +23,7 @@ from bot.nlu.fuzzy import WordIndex, find_phrase, similarity
 from bot.nlu.normalize import tokens
 from bot.nlu.stopwords import STOPWORDS
 
-__all__ = ["COURTESY", "SMALLTALK", "SMALLTALK_WORDS", "SmallTalk", "without_courtesy"]
+__all__ = ["COURTESY", "PLEAS", "SMALLTALK", "SMALLTALK_WORDS", "SmallTalk", "without_courtesy"]
 
 Kind = Literal["main", "danger_check", "help"]
 """The node a message of only small talk leads to."""
@@ -179,6 +179,17 @@ words the models weigh: enough of them made a real question look like chatter an
 person with nothing offered. ``without_courtesy`` takes them out before the models read."""
 
 
+PLEAS = frozenset(
+    {
+        *("ayuda", "ayudame", "ayudeme", "ayudenme", "ayudenos", "ayudanos", "auxilio"),
+        *("auxilieme", "socorro", "help", "helpme", "sos"),
+    }
+)
+"""One word that cries for help. Beside other words, the matcher heeds its classifier's
+emergency class more (``TextMatcher.match``)."""
+PLEA_OPENS = 3
+"""A plea among a message's first words opens it ("porfavor ayuda", "please help")."""
+
 _PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
 SMALLTALK_WORDS = 10
 """Only messages this short can be small talk alone ("muchas gracias señora"). 6 until the
@@ -245,6 +256,13 @@ class SmallTalk:
         if any(w not in STOPWORDS and w not in _FILLER for w in rest):
             return None
         return next(k for k in _PRIORITY if k in found)
+
+    def pleads(self, words: Sequence[str]) -> bool:
+        """Whether ``words`` open with a plea for help, or repeat one ("help they outside",
+        "por favor ayuda", "vienen ayuda ayuda"). A plea inside a sentence is mostly
+        something else: "eso me ayuda pa mi caso", "can u help me write my essay"."""
+        pleas = [i for i, w in enumerate(words) if self._unstretched(w) in PLEAS]
+        return bool(pleas) and (pleas[0] < PLEA_OPENS or len(pleas) > 1)
 
     def _unstretched(self, word: str) -> str:
         """``word`` with its repeated letters written once, when only that makes it a

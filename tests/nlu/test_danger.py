@@ -493,6 +493,10 @@ CRIES_MISSED_ONCE = [
     "Una muchacha dice que se quiere cortar y trae una navaja en la bolsa.",
     "ya regale mis erramientas, ya no ocupo nada",
     "Hermana, ya regale mi ropa y mi biblia, ya estoy lista para irme con el Señor",
+    # EC-EP: cutting again; a truck parked outside for an hour (now, though "used to")
+    "me estoy cortando otra vez y no puedo parar",
+    "i'm cutting again and its bad this time",
+    "bro theres a truck parked outside our trailer for like an hour and my mom says its the guy who used to collect the renta in choloma",
     # phrases once written with a multi-word alternative
     "deje todo listo para mis hijos",
     "i gave away all my stuff",
@@ -510,6 +514,8 @@ CRIES_MISSED_ONCE = [
 that a phrase written with a multi-word alternative never matched): each is now a phrase."""
 
 QUESTIONS_THAT_ALARMED_ONCE = [
+    # EC-EP: "a burden" of proof
+    "Pt is past the filing window for asylum. Is there a protection with a higher burden of proof?",
     # P, Q, S: a threat told as the past, what the judge did not believe, the border's cells
     "my ex husband said he would kill me if i left, i left anyway, is that asylum",
     "me negaron el caso, se puede apelar? el juez no me creyo lo del secuestro",

@@ -71,6 +71,24 @@ def test_a_plea_repeated_or_shouted_is_a_cry_for_help(matcher: KeywordMatcher, t
     assert (found.node, found.danger) == ("emergency", True)
 
 
+@pytest.mark.parametrize("text", ["help they outside", "ayuda ayuda vienen"])
+def test_a_plea_that_opens_a_short_cry_for_help_is_heard(
+    matcher: KeywordMatcher, text: str
+) -> None:
+    """Missed on the first reading of unseen round EC-EP: too short for the classifier's alarm
+    ("help they outside") or too unsure ("ayuda ayuda vienen", emergency first at 0.46)."""
+    found = matcher.match(text, "en")
+    assert (found.node, found.danger) == ("emergency", True)
+
+
+@pytest.mark.parametrize(
+    "text", ["eso me ayuda pa mi caso de asilo?", "necesito ayuda con mi caso de asilo"]
+)
+def test_help_inside_a_question_is_no_plea(matcher: KeywordMatcher, text: str) -> None:
+    found = matcher.match(text, "es")
+    assert not found.danger
+
+
 @pytest.mark.parametrize("text", ["como funciona", "instrucciones", "how does this work"])
 def test_how_to_use_it_shows_the_help_screen(matcher: KeywordMatcher, text: str) -> None:
     found = matcher.match(text, "en")
