@@ -140,7 +140,7 @@ _FILLER = frozenset(
 )
 """Words that may ride along with small talk ("thank you so much", "muchas gracias señora",
 "ok gracias", "jaja gracias igual", "mil gracias dice mi mama", "gracias x todo fr"); alone
-they are no small talk ("ok" answers nothing). Unseen round DO-EB (2026-12-02): 25 of its 56
+they are no small talk ("ok" answers nothing). Unseen round DO-EB (2026-12-02): 26 of its 56
 greetings and thanks alone had got no menu, or buttons, two of them the emergency screen,
 because one word like these was left over."""
 
