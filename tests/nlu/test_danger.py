@@ -497,6 +497,8 @@ CRIES_MISSED_ONCE = [
     "me estoy cortando otra vez y no puedo parar",
     "i'm cutting again and its bad this time",
     "bro theres a truck parked outside our trailer for like an hour and my mom says its the guy who used to collect the renta in choloma",
+    # EQ-FD: harm to oneself, said with «hacer daño»
+    "Me quiero hacer daño, no puedo dejar de pensar en eso.",
     # phrases once written with a multi-word alternative
     "deje todo listo para mis hijos",
     "i gave away all my stuff",
