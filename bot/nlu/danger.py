@@ -174,6 +174,8 @@ class DangerPatterns:
     """Quiet lists that hold back the classifier's own emergency vote, which has no category."""
     lines: dict[str, int] = field(default_factory=dict)
     """category id → line in the file, for error messages."""
+    spelled_right: dict[str, list[str]] = field(default_factory=dict)
+    """language → words that are never read as a typo of a phrase word («conto» is no «corto»)."""
 
 
 def compile_phrase(text: str, category: str = "") -> Phrase:
@@ -465,7 +467,10 @@ class DangerDetector:
             [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
         )
         every = [self._phrases, self._now, *self._quiet.values()]
-        self._index = _WordIndex((p for phrases in every for p in phrases.phrases), known_words)
+        spelled_right = (w for words in patterns.spelled_right.values() for w in words)
+        self._index = _WordIndex(
+            (p for phrases in every for p in phrases.phrases), {*known_words, *spelled_right}
+        )
         """One index for every list: a message's words are looked up once for all of them."""
 
     @classmethod
@@ -585,7 +590,7 @@ def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) 
 
     if not isinstance(raw, Mapping) or not isinstance(raw.get("categories"), list):
         raise PatternError(where(), 'the file must start with "categories:" (a list)')
-    unknown = set(raw) - {"categories", "quiet", "now", "classifier_quiet_by"}
+    unknown = set(raw) - {"categories", "quiet", "now", "classifier_quiet_by", "spelled_right"}
     if unknown:
         raise PatternError(where(raw), f'unknown field "{sorted(unknown)[0]}"')
     patterns = DangerPatterns()
@@ -627,7 +632,25 @@ def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) 
                     where(raw), f'classifier_quiet_by "{name}" is not a list under "quiet:"'
                 )
         patterns.classifier_quiet_by = tuple(str(n) for n in names)
+    patterns.spelled_right = _spelled_right(raw.get("spelled_right") or {}, where(raw))
     return patterns
+
+
+def _spelled_right(value: Any, where: str) -> dict[str, list[str]]:
+    """The ``spelled_right`` words by language, each one word as the detector reads it."""
+    if not isinstance(value, Mapping):
+        raise PatternError(where, '"spelled_right" holds words under a language code: es: [...]')
+    result: dict[str, list[str]] = {}
+    for language, words in value.items():
+        if not isinstance(words, list):
+            raise PatternError(where, f"spelled_right {language}: write a list of words")
+        for word in words:
+            if len(tokens(str(word))) != 1:
+                raise PatternError(
+                    where, f"spelled_right {language}: {word!r} must be one word, not a phrase"
+                )
+        result[str(language)] = [tokens(str(w))[0] for w in words]
+    return result
 
 
 def _by_language(value: Any, where: str) -> dict[str, list[str]]:

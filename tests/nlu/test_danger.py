@@ -499,6 +499,7 @@ CRIES_MISSED_ONCE = [
     "bro theres a truck parked outside our trailer for like an hour and my mom says its the guy who used to collect the renta in choloma",
     # EQ-FD: harm to oneself, said with «hacer daño»
     "Me quiero hacer daño, no puedo dejar de pensar en eso.",
+    "Señores, ya nada vale la pena. Perdonen la molestia de este viejo.",
     # phrases once written with a multi-word alternative
     "deje todo listo para mis hijos",
     "i gave away all my stuff",
@@ -619,4 +620,24 @@ def test_the_file_names_the_quiet_lists_of_the_classifiers_vote(tmp_path: Path) 
     wrong = text.replace("classifier_quiet_by: [past,", "classifier_quiet_by: [pasado,")
     (tmp_path / "nlu" / "danger.yaml").write_text(wrong, encoding="utf-8")
     with pytest.raises(PatternError, match='classifier_quiet_by "pasado"'):
+        load_patterns(tmp_path)
+
+
+def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> None:
+    """«una vecina me contó» matched "me corto" twice in the eighth session's unseen rounds; a
+    word an editor lists under ``spelled_right`` is never read as another word's typo, while
+    a real typo still is, and a phrase there is an error with its line."""
+    story = tokens("una vecina me conto que le dieron asilo")
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").find(story) is None
+    text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
+    (tmp_path / "nlu").mkdir()
+    without = text.replace("  es: [conto, contaron, contado, contar, hagan]", "  es: []")
+    assert without != text
+    (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")
+    found = DangerDetector.from_flows_dir(tmp_path).find(story)
+    assert found is not None and found.phrase == "me corto"
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(tokens("me korto los brazos"))
+    wrong = text.replace("  es: [conto,", "  es: [me conto,")
+    (tmp_path / "nlu" / "danger.yaml").write_text(wrong, encoding="utf-8")
+    with pytest.raises(PatternError, match="must be one word"):
         load_patterns(tmp_path)

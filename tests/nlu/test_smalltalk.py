@@ -47,6 +47,13 @@ from bot.nlu.smalltalk import without_courtesy
         "Thanks, that helped a lot.",
         "bonjou",
         "mesi anpil, thank you",
+        # unseen round EQ-FD: "de verdad", «pues», Garifuna, formal thanks
+        "mil gracias de verdad 🙏",
+        "andele pues, muchas gracias",
+        "thank you so much, seremein",
+        "Muchísimas gracias por su amable atención. Dios se lo pague.",
+        "Many thanks for your attention, esteemed sirs.",
+        "thank you so much, sorry for all the questions",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
