@@ -500,6 +500,12 @@ CRIES_MISSED_ONCE = [
     # EQ-FD: harm to oneself, said with «hacer daño»
     "Me quiero hacer daño, no puedo dejar de pensar en eso.",
     "Señores, ya nada vale la pena. Perdonen la molestia de este viejo.",
+    # FE-FR: Kriol English, held by the people who brought her, telegraphic Spanish, things given away
+    "mi lil girl neva reach home fram school an one man sen mi picture a har inna car",
+    "My student says the people who brought her across are keeping her at a house in Phoenix, they take her money and won't let her leave.",
+    "cuerda comprar hoy. decidido",
+    "i give my things away today. no need anymore",
+    "cuñado borracho pegar hermana ahora, niños ahi, yo llegar no poder",
     # phrases once written with a multi-word alternative
     "deje todo listo para mis hijos",
     "i gave away all my stuff",

@@ -54,6 +54,11 @@ from bot.nlu.smalltalk import without_courtesy
         "Muchísimas gracias por su amable atención. Dios se lo pague.",
         "Many thanks for your attention, esteemed sirs.",
         "thank you so much, sorry for all the questions",
+        # unseen round FE-FR
+        "gracias mi amor, Dios me la bendiga",
+        "Muchas gracias, me ayudo mucho",
+        "tanks plenty",
+        "Thank you very much, doctor. Very useful.",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
