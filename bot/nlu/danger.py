@@ -638,19 +638,14 @@ def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) 
 
 def _spelled_right(value: Any, where: str) -> dict[str, list[str]]:
     """The ``spelled_right`` words by language, each one word as the detector reads it."""
-    if not isinstance(value, Mapping):
-        raise PatternError(where, '"spelled_right" holds words under a language code: es: [...]')
-    result: dict[str, list[str]] = {}
-    for language, words in value.items():
-        if not isinstance(words, list):
-            raise PatternError(where, f"spelled_right {language}: write a list of words")
+    lists = _by_language(value, where)
+    for language, words in lists.items():
         for word in words:
-            if len(tokens(str(word))) != 1:
+            if len(tokens(word)) != 1:
                 raise PatternError(
                     where, f"spelled_right {language}: {word!r} must be one word, not a phrase"
                 )
-        result[str(language)] = [tokens(str(w))[0] for w in words]
-    return result
+    return {language: [tokens(w)[0] for w in words] for language, words in lists.items()}
 
 
 def _by_language(value: Any, where: str) -> dict[str, list[str]]:
