@@ -169,6 +169,9 @@ class DangerPatterns:
     """quiet list name → language → phrases."""
     even_now: set[str] = field(default_factory=set)
     """Quiet lists that hold even beside a word of now ("ahorita en las noticias")."""
+    unless: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """quiet list name → language → phrases beside which that list does not hold: detention
+    quiets «están afuera de mi casa» said of ICE, not when «los del cartel» are named."""
     now: dict[str, list[str]] = field(default_factory=dict)
     classifier_quiet_by: tuple[str, ...] = CLASSIFIER_QUIET_BY
     """Quiet lists that hold back the classifier's own emergency vote, which has no category."""
@@ -270,11 +273,16 @@ Lookup = tuple[set[str], set[str]]
 class _WordIndex:
     """Which phrase words a message word matches: exactly, with one typo, or by prefix."""
 
-    def __init__(self, phrases: Iterable[Phrase], known: Iterable[str] = ()) -> None:
+    def __init__(
+        self, phrases: Iterable[Phrase], known: Iterable[str] = (), strict: Iterable[str] = ()
+    ) -> None:
         self.known = frozenset(known)
         """Words spelled right (the screens' own text): such a word is no typo of another
         phrase word ("pending" is not "ending", «negaron» not «pegaron»), except for a letter
         more or less at its end ("peligros" is "peligro")."""
+        self.strict = frozenset(strict)
+        """The file's ``spelled_right`` words: never another word, not even with a letter
+        more or less at the end («me diga, a mi hermano» is no «digan a mi hermano»)."""
         self.exact: set[str] = set()
         prefixes: set[str] = set()
         for phrase in phrases:
@@ -310,8 +318,10 @@ class _WordIndex:
         return found, prefixes
 
     def _known_other(self, word: str, candidate: str) -> bool:
-        """Whether ``word`` is a known word that is not ``candidate`` with a letter more or
-        less at the end."""
+        """Whether ``word`` is a ``spelled_right`` word, or a known word that is not
+        ``candidate`` with a letter more or less at the end."""
+        if word in self.strict:
+            return True
         if word not in self.known:
             return False
         return not (word.startswith(candidate) or candidate.startswith(word))
@@ -439,6 +449,14 @@ class _Message:
         return self._marks[name]
 
 
+def _phrase_sets(lists: Mapping[str, Mapping[str, list[str]]]) -> dict[str, _PhraseSet]:
+    """Each named list's phrases (every language), compiled."""
+    return {
+        name: _PhraseSet([compile_phrase(t, name) for texts in by_lang.values() for t in texts])
+        for name, by_lang in lists.items()
+    }
+
+
 class DangerDetector:
     """Finds danger in a message; built from ``DangerPatterns`` plus the built-in floor."""
 
@@ -457,19 +475,17 @@ class DangerDetector:
             self.categories.setdefault(category_id, Category(category_id, category_id))
             compiled.extend(compile_phrase(t, category_id) for t in floor)
         self._phrases = _PhraseSet(compiled)
-        self._quiet = {
-            name: _PhraseSet([compile_phrase(t, name) for texts in by_lang.values() for t in texts])
-            for name, by_lang in patterns.quiet.items()
-        }
+        self._quiet = _phrase_sets(patterns.quiet)
         self._even_now = frozenset(patterns.even_now)
+        self._unless = _phrase_sets(patterns.unless)
         self._classifier_quiet_by = patterns.classifier_quiet_by
         self._now = _PhraseSet(
             [compile_phrase(t, "now") for texts in patterns.now.values() for t in texts]
         )
-        every = [self._phrases, self._now, *self._quiet.values()]
+        every = [self._phrases, self._now, *self._quiet.values(), *self._unless.values()]
         spelled_right = (w for words in patterns.spelled_right.values() for w in words)
         self._index = _WordIndex(
-            (p for phrases in every for p in phrases.phrases), {*known_words, *spelled_right}
+            (p for phrases in every for p in phrases.phrases), known_words, spelled_right
         )
         """One index for every list: a message's words are looked up once for all of them."""
 
@@ -506,11 +522,7 @@ class DangerDetector:
     def _quieted(self, phrase: Phrase, category: Category, message: _Message) -> bool:
         """Whether one of ``category``'s quiet lists holds within ``QUIET_SCOPE`` words of
         ``phrase`` (a word of now lifts every list but those marked ``even_now``)."""
-        names = [
-            name
-            for name in category.quiet_by
-            if name in self._quiet and (name in self._even_now or not message.now)
-        ]
+        names = [name for name in category.quiet_by if self._holds(name, message)]
         if not names:
             return False
         spots = self._phrases.where(phrase, message.lookups)
@@ -531,11 +543,18 @@ class DangerDetector:
         lookups = self._lookups(words)
         message = _Message(words, lookups, self._index, self._now.first(lookups) is not None)
         return any(
-            (name in self._even_now or not message.now)
-            and name in self._quiet
-            and bool(message.marks(name, self._quiet[name]))
+            self._holds(name, message) and bool(message.marks(name, self._quiet[name]))
             for name in lists
         )
+
+    def _holds(self, name: str, message: _Message) -> bool:
+        """Whether the quiet list ``name`` may quiet ``message`` at all: a word of now lifts it
+        (unless it is marked ``even_now``), and so does one of its ``unless`` phrases (typos
+        forgiven there: lifting a quiet list can only raise an alarm)."""
+        if name not in self._quiet or (message.now and name not in self._even_now):
+            return False
+        unless = self._unless.get(name)
+        return unless is None or unless.first(message.lookups) is None
 
     def _lookups(self, words: Sequence[str]) -> list[Lookup]:
         """What each word of a message matches, for every phrase list at once."""
@@ -620,6 +639,9 @@ def parse_patterns(raw: Any, display: str = "danger.yaml", line_of: Any = None) 
             if lists["even_now"] is True:
                 patterns.even_now.add(str(name))
             lists = {k: v for k, v in lists.items() if k != "even_now"}
+        if isinstance(lists, Mapping) and "unless" in lists:
+            patterns.unless[str(name)] = _by_language(lists["unless"], where(lists["unless"]))
+            lists = {k: v for k, v in lists.items() if k != "unless"}
         patterns.quiet[str(name)] = _by_language(lists, where(lists))
     patterns.now = _by_language(raw.get("now") or {}, where(raw))
     if "classifier_quiet_by" in raw:

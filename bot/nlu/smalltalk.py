@@ -23,7 +23,15 @@ from bot.nlu.fuzzy import WordIndex, find_phrase, similarity
 from bot.nlu.normalize import tokens
 from bot.nlu.stopwords import STOPWORDS
 
-__all__ = ["COURTESY", "PLEAS", "SMALLTALK", "SMALLTALK_WORDS", "SmallTalk", "without_courtesy"]
+__all__ = [
+    "COURTESY",
+    "GOODBYES",
+    "PLEAS",
+    "SMALLTALK",
+    "SMALLTALK_WORDS",
+    "SmallTalk",
+    "without_courtesy",
+]
 
 Kind = Literal["main", "danger_check", "help"]
 """The node a message of only small talk leads to."""
@@ -81,6 +89,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "me ayudo mucho",
         "me sirvio mucho",
         "dios se lo pague",
+        "dios se los pague",
         "dios te pague",
         "gracias por la ayuda",
         "gracias por su ayuda",
@@ -92,6 +101,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "merci",
         "mesi",
         "seremein",
+        "chjonte",
         "tingki pali",
         "grax",
         "obrigado",
@@ -123,6 +133,9 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "sorry to bother",
         "appreciate it",
         "god bless",
+        "thx",
+        "thnx",
+        "thanx",
     ),
     "danger_check": (
         "ayuda",
@@ -148,6 +161,43 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
 }
 """Built-in phrases by the node they lead to."""
 
+GOODBYES: tuple[str, ...] = (
+    "adios",
+    "bye",
+    "bye bye",
+    "goodbye",
+    "chao",
+    "chau",
+    "hasta luego",
+    "asta luego",
+    "hasta pronto",
+    "hasta manana",
+    "nos vemos",
+    "cuidese",
+    "cuidense",
+    "dios los cuide",
+    "dios lo cuide",
+    "dios la cuide",
+    "dios le cuide",
+    "que pase buen dia",
+    "que pasen buen dia",
+    "que pase buena noche",
+    "que pasen buena noche",
+    "que tenga buen dia",
+    "que tengan buen dia",
+    "que este bien",
+    "que esten bien",
+    "see you",
+    "take care",
+    "have a good day",
+    "have a nice day",
+    "good night",
+)
+"""Goodbyes alone lead to the menu like thanks (unseen round FS-GF: «ok gracias adios», "ok bye
+thx", «asta luego cuidense»). They are not ``COURTESY``: the models keep reading them, because
+farewells before ending a life are written with them ("goodbye yall. thanks for tryin"), and
+said beside "everyone" or "everything" they are no small talk at all (``_farewell``)."""
+
 _FILLER = frozenset(
     {
         *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
@@ -160,7 +210,8 @@ _FILLER = frozenset(
         *("verdad", "pues", "vaya", "andele", "carnal", "bestie", "amor", "mil", "chido"),
         *("amable", "atencion", "attention", "senores", "tengan", "ustedes", "sir", "sirs"),
         *("esteemed", "mija", "mijo", "mano", "vos", "doctor", "doctora", "tqm", "plenty"),
-        *("useful", "helpful", "families"),
+        *("useful", "helpful", "families", "tuanis", "orale", "bueno", "buena", "listo"),
+        *("chero", "cheros"),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
     }
 )
@@ -216,9 +267,18 @@ PLEA_OPENS = 3
 """A plea among a message's first words opens it ("porfavor ayuda", "please help")."""
 
 _PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
-SMALLTALK_WORDS = 10
+SMALLTALK_WORDS = 12
 """Only messages this short can be small talk alone ("muchas gracias señora"). 6 until the
-unseen round DO-EB: "thank you so much, God bless you all" is eight words of thanks."""
+unseen round DO-EB: "thank you so much, God bless you all" is eight words of thanks; 10 until
+FS-GF: «bueno, hasta luego, gracias, que pasen buena noche, Dios los cuide» is eleven."""
+_GOODBYES = frozenset({"adios", "bye", "goodbye", "chao", "chau"})
+_EVERYONE = frozenset(
+    {"todo", "todos", "todas", "everything", "everyone", "everybody", "all", "yall"}
+    | {"siempre", "forever", "mundo", "world"}
+)
+"""A goodbye beside one of these words is how unseen writers wrote the farewell of someone about
+to end their life ("bye everyone thanks for everything", «adios a todos»): it is no small talk,
+and the danger phrases and the classifier read it. «ok gracias adios» is small talk."""
 _REPEATED = re.compile(r"([^\W\d_])\1+")
 """A letter written twice or more in a row: "graciaaas", "hii" are "gracias", "hi"."""
 _SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
@@ -232,7 +292,8 @@ class SmallTalk:
     def __init__(self, extra: dict[Kind, Iterable[str]] | None = None) -> None:
         phrases: list[tuple[Kind, tuple[str, ...]]] = []
         for kind, builtin in SMALLTALK.items():
-            for text in (*builtin, *((extra or {}).get(kind, ()))):
+            goodbyes = GOODBYES if kind == "main" else ()
+            for text in (*builtin, *goodbyes, *((extra or {}).get(kind, ()))):
                 words = tuple(tokens(text))
                 if words:
                     phrases.append((kind, words))
@@ -252,7 +313,7 @@ class SmallTalk:
 
         A bare plea asks «¿Está en peligro ahora mismo?»; repeated ("ayuda ayuda") or shouted
         ("ayudaaa", "help!!") it is the emergency screen."""
-        if len(words) > SMALLTALK_WORDS:
+        if len(words) > SMALLTALK_WORDS or _farewell(words):
             return None
         kind = self.only_smalltalk(words)
         if kind is None:
@@ -302,6 +363,11 @@ class SmallTalk:
         if word in STOPWORDS or word in _FILLER or word in self.vocabulary:
             return False
         return not self._index.matches(word)
+
+
+def _farewell(words: Sequence[str]) -> bool:
+    """Whether ``words`` say goodbye to everyone or for everything (``_EVERYONE``)."""
+    return not _GOODBYES.isdisjoint(words) and not _EVERYONE.isdisjoint(words)
 
 
 def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:

@@ -518,6 +518,13 @@ CRIES_MISSED_ONCE = [
     # V: held now, though asking about the case; "back home" is a place
     "estoy trabajando sin pago, el señor se quedo con mis papeles y no me deja salir, tambien queria preguntar si eso cuenta para asilo",
     "the boss took my passport and my family back home pays if i leave. we sleep locked in",
+    # FS-GF: hanging said as a plan, a deadline to pay, a razor kept, a threat in a cell
+    "me voy a colgar",
+    "ME DIJERON KE SI NO JUNTO EL DINERO PA MANANA YA SAVEN LO KE PASA",
+    "me dieron hasta el domingo para regresarme con el o le hacen algo a mi familia alla",
+    "tengo una navaja de rasurar guardada, ya lo decidi",
+    "me dijeron que me van a violar en la regadera si no les doy lo de la comisaria",
+    "they keep my passport and wont let me go",
 ]
 """Cries for help that the detector missed on the first reading of an unseen check set (or
 that a phrase written with a multi-word alternative never matched): each is now a phrase."""
@@ -556,6 +563,11 @@ QUESTIONS_THAT_ALARMED_ONCE = [
     "cual es mejor asilo o lo de tortura? me secuestraron en tamaulipas y no se cual me toca",
     "i moved because my boss was threatening me, do i tell immigration my new address",
     "if they will kill me in mexico which protection is easier to get",
+    # FS-GF: one's own passport, "looked" is no "locked", kidnapped long ago
+    "should i take my passport to court",
+    "how do we keep my moms documents safe, like should i scan them",
+    "a lawyer mentioned it to a family Im helping and they looked at me like I would know",
+    "nos tuvieron secuestrados en reynosa 2 semanas, y por eso no aplique dentro del año",
 ]
 """Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
 
@@ -637,7 +649,7 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").find(story) is None
     text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
     (tmp_path / "nlu").mkdir()
-    without = text.replace("  es: [conto, contaron, contado, contar, hagan]", "  es: []")
+    without = text.replace("  es: [conto, contaron, contado, contar, hagan, diga]", "  es: []")
     assert without != text
     (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")
     found = DangerDetector.from_flows_dir(tmp_path).find(story)
@@ -647,3 +659,44 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     (tmp_path / "nlu" / "danger.yaml").write_text(wrong, encoding="utf-8")
     with pytest.raises(PatternError, match="must be one word"):
         load_patterns(tmp_path)
+
+
+def test_a_persecutor_named_lifts_the_quiet_of_detention(detector: DangerDetector) -> None:
+    """ICE outside the house is the detained-relative screen; the cartel outside, beside a
+    brother in detention, is a cry for help (unseen set GD): the ``detained`` list does not
+    hold beside one of its ``unless`` phrases."""
+    assert not detector.check(tokens("la migra esta afuera de mi casa"))
+    assert detector.check(
+        tokens(
+            "me acaban de hablar los del cartel, dicen que estan afuera de mi casa y que "
+            "saben que mi hermano esta detenido, que hago"
+        )
+    )
+
+
+def test_an_unless_list_is_read_from_the_file(tmp_path: Path) -> None:
+    """Without its ``unless`` phrases the detention list quiets the cartel's threat too; an
+    ``unless`` that is no language list is an error with its line."""
+    text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
+    threat = tokens("los del cartel estan afuera de mi casa y mi hermano esta detenido")
+    assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").check(threat)
+    (tmp_path / "nlu").mkdir()
+    start = text.index("    unless:\n")
+    end = text.index("\n    es:", start)
+    without = text[:start] + text[end + 1 :]
+    (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")
+    assert not DangerDetector.from_flows_dir(tmp_path).check(threat)
+    wrong = text[:start] + "    unless: cartel\n" + text[end + 1 :]
+    (tmp_path / "nlu" / "danger.yaml").write_text(wrong, encoding="utf-8")
+    with pytest.raises(PatternError, match="under a language code"):
+        load_patterns(tmp_path)
+
+
+def test_a_word_spelled_right_is_never_another_with_a_letter_more(
+    detector: DangerDetector,
+) -> None:
+    """«me diga, a mi hermano…» had matched «digan a mi hermano» (a farewell): «diga» is in
+    ``spelled_right``, which holds even for a letter more or less at the end."""
+    question = tokens("le pido de favor me diga, a mi hermano lo agarro inmigracion")
+    assert not detector.check(question)
+    assert detector.check(tokens("diganle a mi mama que la quiero"))

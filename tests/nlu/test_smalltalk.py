@@ -9,7 +9,7 @@ import pytest
 
 from bot.nlu.matcher import KeywordMatcher
 from bot.nlu.normalize import tokens
-from bot.nlu.smalltalk import without_courtesy
+from bot.nlu.smalltalk import SmallTalk, without_courtesy
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,15 @@ from bot.nlu.smalltalk import without_courtesy
         "Muchas gracias, me ayudo mucho",
         "tanks plenty",
         "Thank you very much, doctor. Very useful.",
+        # unseen round FS-GF: goodbyes, Mam thanks, a longer blessing
+        "ok gracias adios",
+        "ok bye thx",
+        "asta luego cuidense",
+        "orale gracias carnal, bye",
+        "bueno, hasta luego, gracias, que pasen buena noche, Dios los cuide",
+        "listo parce muchas gracias, que este bien, chao",
+        "chjonte, gracias mucho",
+        "tuanis, gracias por todo",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
@@ -180,3 +189,21 @@ def test_thanks_alone_is_never_an_alarm(matcher: KeywordMatcher) -> None:
     assert eager.match("muchas gracias por todo, ya tengo cita", "es").danger
     found = eager.match("muchas gracias por todo", "es")
     assert (found.node, found.danger) == ("main", False)
+
+
+@pytest.mark.parametrize(
+    "text", ["bye everyone thanks for everything", "adios a todos, gracias", "goodbye yall"]
+)
+def test_a_goodbye_to_everyone_is_no_small_talk(text: str) -> None:
+    """Unseen writers wrote the farewell of someone about to end their life so: a goodbye
+    beside "everyone" or "everything" is left to the danger check and the classifier."""
+    assert SmallTalk().screen(tokens(text), text, {"main"}) is None
+    assert SmallTalk().screen(tokens("ok gracias adios"), "ok gracias adios", {"main"}) == (
+        "main",
+        False,
+    )
+
+
+def test_goodbyes_are_no_courtesy_the_models_lose() -> None:
+    """Goodbyes are read by the models (farewells are written with them), unlike greetings."""
+    assert without_courtesy(tokens("hola, adios a todos")) == tokens("adios a todos")
