@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -186,6 +187,18 @@ class Flows(BaseModel):
     sources: dict[str, Source] = Field(default_factory=dict)
     notices: dict[str, Notice] = Field(default_factory=dict)
     """Dated banners for the main menu (``notices:`` in a flow file: ``flows/notices.yaml``)."""
+
+    @cached_property
+    def short_labels(self) -> dict[str, str]:
+        """Button label → the short form the content gives it (``short:``), the first found:
+        a screen's title offered as a "Did you mean" button fits WhatsApp's 20 characters so
+        («Buscar ayuda legal gratis» is «Ayuda legal gratis»). Built once per content load."""
+        found: dict[str, str] = {}
+        for node in self.nodes.values():
+            for button in node.buttons:
+                if button.short:
+                    found.setdefault(button.label, button.short)
+        return found
 
     def get(self, node_id: str | None) -> Node | None:
         """The node with this id, or ``None`` when it no longer exists (stale state or button)."""

@@ -412,21 +412,11 @@ class _Turn:
         buttons = []
         for choice in choices:
             title = self.flows.nodes[choice].title
-            short = self._short_label(title)
+            short = self.flows.short_labels.get(title)
             buttons.append(
                 Button(self._(title), payload=f"g:{choice}", short=self._(short) if short else None)
             )
         return Reply(text=self._(ui.DID_YOU_MEAN), buttons=(*buttons, self._menu_button()))
-
-    def _short_label(self, label: str) -> str | None:
-        """The short form the content gives a button with this label, if any: a screen's title
-        offered as a "Did you mean" button then fits WhatsApp's 20 characters like the button
-        («Buscar ayuda legal gratis» is «Ayuda legal gratis»)."""
-        for node in self.flows.nodes.values():
-            for button in node.buttons:
-                if button.label == label and button.short:
-                    return button.short
-        return None
 
     def _input(self, node: Node, text: str) -> Outcome:
         assert node.input is not None

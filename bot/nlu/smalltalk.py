@@ -256,13 +256,11 @@ person with nothing offered. ``without_courtesy`` takes them out before the mode
 
 
 PLEAS = frozenset(
-    {
-        *("ayuda", "ayudame", "ayudeme", "ayudenme", "ayudenos", "ayudanos", "auxilio"),
-        *("auxilieme", "socorro", "help", "helpme", "sos"),
-    }
+    {p for p in SMALLTALK["danger_check"] if " " not in p}
+    | {"ayudenme", "ayudenos", "ayudanos", "auxilio", "socorro", "helpme", "sos"}
 )
-"""One word that cries for help. Beside other words, the matcher heeds its classifier's
-emergency class more (``TextMatcher.match``)."""
+"""One word that cries for help: the bare pleas of ``SMALLTALK`` and a few more. Beside other
+words, the matcher heeds its classifier's emergency class more (``TextMatcher.match``)."""
 PLEA_OPENS = 3
 """A plea among a message's first words opens it ("porfavor ayuda", "please help")."""
 
