@@ -86,6 +86,8 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "dios me la bendiga",
         "dios me lo bendiga",
         "dios me los bendiga",
+        "me la bendiga",
+        "me lo bendiga",
         "me ayudo mucho",
         "me sirvio mucho",
         "dios se lo pague",
@@ -102,6 +104,8 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "mesi",
         "seremein",
         "chjonte",
+        "maltyox",
+        "saqarik",
         "tingki pali",
         "grax",
         "obrigado",
@@ -192,6 +196,13 @@ GOODBYES: tuple[str, ...] = (
     "have a good day",
     "have a nice day",
     "good night",
+    "me voy a dormir",
+    "me voy a acostar",
+    "que descanse",
+    "que descansen",
+    "dios me la cuide",
+    "dios me lo cuide",
+    "nos vidrios",
 )
 """Goodbyes alone lead to the menu like thanks (unseen round FS-GF: «ok gracias adios», "ok bye
 thx", «asta luego cuidense»). They are not ``COURTESY``: the models keep reading them, because
@@ -211,7 +222,7 @@ _FILLER = frozenset(
         *("amable", "atencion", "attention", "senores", "tengan", "ustedes", "sir", "sirs"),
         *("esteemed", "mija", "mijo", "mano", "vos", "doctor", "doctora", "tqm", "plenty"),
         *("useful", "helpful", "families", "tuanis", "orale", "bueno", "buena", "listo"),
-        *("chero", "cheros"),
+        *("chero", "cheros", "siempre", "patron", "veras", "arre", "ahi", "y", "and", "now"),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
     }
 )
@@ -265,13 +276,14 @@ PLEA_OPENS = 3
 """A plea among a message's first words opens it ("porfavor ayuda", "please help")."""
 
 _PRIORITY: tuple[Kind, ...] = ("danger_check", "help", "main")
-SMALLTALK_WORDS = 12
+SMALLTALK_WORDS = 16
 """Only messages this short can be small talk alone ("muchas gracias señora"). 6 until the
 unseen round DO-EB: "thank you so much, God bless you all" is eight words of thanks; 10 until
-FS-GF: «bueno, hasta luego, gracias, que pasen buena noche, Dios los cuide» is eleven."""
+FS-GF: «bueno, hasta luego, gracias, que pasen buena noche, Dios los cuide» is eleven; 12
+until GG-GT: «bueno mija ya me voy a acostar que descanse Dios me la cuide buenas noches»."""
 _GOODBYES = frozenset({"adios", "bye", "goodbye", "chao", "chau"})
 _EVERYONE = frozenset(
-    {"todo", "todos", "todas", "everything", "everyone", "everybody", "all", "yall"}
+    {"todo", "todos", "todas", "everything", "everyone", "everybody", "yall"}
     | {"siempre", "forever", "mundo", "world"}
 )
 """A goodbye beside one of these words is how unseen writers wrote the farewell of someone about

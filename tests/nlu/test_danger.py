@@ -525,6 +525,18 @@ CRIES_MISSED_ONCE = [
     "tengo una navaja de rasurar guardada, ya lo decidi",
     "me dijeron que me van a violar en la regadera si no les doy lo de la comisaria",
     "they keep my passport and wont let me go",
+    # GG-GT: fragments sent one by one, a deadline by text, held "whispering", running now
+    "lo vienen siguiendo",
+    "piden 5 mil pa soltarlo",
+    "pa q sigo",
+    "Me llegó un mensaje de un número de Tamaulipas: tengo hasta mañana a las doce para "
+    "depositar diez mil dólares o van contra mi madre, que vive conmigo aquí en El Paso.",
+    "i give my things to my friend. my phone after this is for my mama. bye everybody",
+    "one of our guys never came back, he called from an unknown number whispering hes in a "
+    "house with other men and they wont let them leave",
+    "mi tio cruzo la semana pasada y el coyote lo tiene encerrado en una casa en Phoenix, no lo "
+    "dejan salir y piden mas dinero",
+    "ayuda me escape del carro de los que me levantaron estoy corriendo y me andan buscando",
 ]
 """Cries for help that the detector missed on the first reading of an unseen check set (or
 that a phrase written with a multi-word alternative never matched): each is now a phrase."""
@@ -568,6 +580,20 @@ QUESTIONS_THAT_ALARMED_ONCE = [
     "how do we keep my moms documents safe, like should i scan them",
     "a lawyer mentioned it to a family Im helping and they looked at me like I would know",
     "nos tuvieron secuestrados en reynosa 2 semanas, y por eso no aplique dentro del año",
+    # GG-GT: a blessing, a detention center, bread, «quedar», «habían», letters still coming,
+    # a mother dying far away, survivors, a move already made, giving up on the case
+    "buenas tardes que la sangre de Cristo la cubra mire el juez me cambió la fecha otra vez",
+    "My cousin is being held at the El Paso processing center. Can I visit him?",
+    "anybody know where to buy good cassava bread in the Bronx, the real ereba",
+    "ya se quiere regresar a Guatemala, como le hace si tiene corte pendiente, no quiere quedar mal",
+    "cuando llegue a la corte ya habian llamado mi nombre, me cerraron el caso?",
+    "si me cambio de casa y no aviso que pasa, me siguen llegando las cartas a la direccion vieja?",
+    "mi mama se esta muriendo en tegucigalpa, puedo viajar a verla si tengo el asilo pendiente",
+    "Where can a trafficking survivor get a free lawyer in LA?",
+    "hay organizaciones que den asesoria legal gratis a personas que sobrevivieron un secuestro?",
+    "how do I update my address with the immigration court, we moved after the break-in",
+    "el interprete no traducia bien lo que yo decia del secuestro, puedo quejarme o pedir otro?",
+    "ya no quiero seguir con el caso, me quiero regresar a mi rancho, como le hago",
 ]
 """Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
 
@@ -649,7 +675,9 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").find(story) is None
     text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
     (tmp_path / "nlu").mkdir()
-    without = text.replace("  es: [conto, contaron, contado, contar, hagan, diga]", "  es: []")
+    without = text.replace(
+        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian]", "  es: []"
+    )
     assert without != text
     (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")
     found = DangerDetector.from_flows_dir(tmp_path).find(story)
@@ -700,3 +728,14 @@ def test_a_word_spelled_right_is_never_another_with_a_letter_more(
     question = tokens("le pido de favor me diga, a mi hermano lo agarro inmigracion")
     assert not detector.check(question)
     assert detector.check(tokens("diganle a mi mama que la quiero"))
+
+
+def test_giving_up_alone_is_a_cry_for_help_and_on_the_case_a_question(
+    detector: DangerDetector,
+) -> None:
+    """«ya no quiero seguir» said alone may be the last thing someone writes; said of the case
+    («seguir con el caso», «seguir peleando el caso») it asks how to leave it (``giving_up``,
+    quieted by the case only)."""
+    assert detector.check(tokens("ya no quiero seguir"))
+    assert detector.check(tokens("ya no quiero seguir, perdonenme"))
+    assert not detector.check(tokens("ya no quiero seguir peleando el caso, quiero irme"))

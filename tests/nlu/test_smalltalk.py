@@ -68,6 +68,12 @@ from bot.nlu.smalltalk import SmallTalk, without_courtesy
         "listo parce muchas gracias, que este bien, chao",
         "chjonte, gracias mucho",
         "tuanis, gracias por todo",
+        # GG-GT: a long goodnight, a blessing after thanks, K'iche' thanks, Sinaloan goodbye
+        "Thank you, that is all for now. Goodbye.",
+        "bueno mija ya me voy a acostar que descanse Dios me la cuide buenas noches",
+        "muchas gracias mi amor Dios se lo pague y me la bendiga siempre",
+        "maltyox, muchas gracias",
+        "arre ahi nos vidrios",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
