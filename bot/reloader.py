@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.content import ContentHolder
+from bot.heap import settle
 
 __all__ = ["WATCHED_SUFFIXES", "snapshot", "watch_content"]
 
@@ -88,6 +89,8 @@ async def watch_content(
                 continue
             log.info("%s: reloading content", reason)
             problems = await asyncio.to_thread(holder.reload)
+            if not problems:
+                await asyncio.to_thread(settle)  # free the old content, freeze the new
             if polling:
                 last = await asyncio.to_thread(snapshot, paths)
                 pending = None

@@ -21,6 +21,7 @@ import time
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.content import ContentHolder
+from bot.heap import settle
 
 __all__ = ["FIRST_ANSWER_WAIT_SECONDS", "AfterFirstAnswer", "Warmup"]
 
@@ -88,6 +89,8 @@ class Warmup:
         except Exception:  # the keyword matcher keeps answering
             log.exception("training the classifier failed: the keyword matcher keeps answering")
         finally:
+            if not self.cancelled.is_set():
+                settle()  # the content and its classifier live as long as the process
             self.done.set()
 
     def _dates(self) -> None:

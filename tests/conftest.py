@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,16 @@ WEBHOOK_SECRET = "tg-hook_7Qm2vX9LpR4sK8wN3bZ6yT1cF5hJ0dGa"
 STATE_SECRET = "state-Hk3Wq9Zp2Lm7Xv4Rt8Nc6Bj1Yf5Gd0Sa"
 ADMIN_TOKEN = "admin-Pw7Kx2Qz9Lv4Mr8Tn3Cb6Jy1Hf5Gd0Se"
 BOT_TOKEN = "123456:TEST-token"
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_heap() -> Iterator[None]:
+    """A test that settles the heap (``bot.heap``: the warm-up and the reloader do) must not
+    keep what every later test leaves alive out of the collector's reach."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -5,6 +5,7 @@ conversations on a screen that disappeared go back to the main menu kindly.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import shutil
@@ -122,9 +123,11 @@ async def test_watcher_reloads_when_a_file_changes(
     watching: tuple[ContentHolder, asyncio.Queue[list[object]]], content: Path
 ) -> None:
     holder, reloads = watching
+    gc.unfreeze()
     append(content / "flows" / "main.yaml", EXTRA_NODE)
     assert await asyncio.wait_for(reloads.get(), timeout=10) == []
     assert "later" in holder.current.flows.nodes
+    assert gc.get_freeze_count() > 0, "the new content was not kept out of full collections"
 
 
 async def test_watcher_keeps_serving_when_the_change_is_broken(
