@@ -209,6 +209,9 @@ thx", «asta luego cuidense»). They are not ``COURTESY``: the models keep readi
 farewells before ending a life are written with them ("goodbye yall. thanks for tryin"), and
 said beside "everyone" or "everything" they are no small talk at all (``_farewell``)."""
 
+_URGENT = frozenset({"rapido", "rapidito", "pronto", "urgente", "quick", "fast", "asap"})
+"""A plea said with one of these is urgent ("ayuda rapido", unseen round GU-HH): the emergency
+screen, like a plea repeated or shouted. Alone they are no small talk."""
 _FILLER = frozenset(
     {
         *("por", "favor", "senor", "senora", "senorita", "amigo", "amiga", "mucho", "muchas"),
@@ -224,6 +227,7 @@ _FILLER = frozenset(
         *("useful", "helpful", "families", "tuanis", "orale", "bueno", "buena", "listo"),
         *("chero", "cheros", "siempre", "patron", "veras", "arre", "ahi", "y", "and", "now"),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
+        *_URGENT,
     }
 )
 """Words that may ride along with small talk ("thank you so much", "muchas gracias señora",
@@ -322,13 +326,15 @@ class SmallTalk:
         the screens there are (a kind with no screen of its own gets the menu).
 
         A bare plea asks «¿Está en peligro ahora mismo?»; repeated ("ayuda ayuda") or shouted
-        ("ayudaaa", "help!!") it is the emergency screen."""
+        ("ayudaaa", "help!!") or urgent ("ayuda rapido") it is the emergency screen."""
         if len(words) > SMALLTALK_WORDS or _farewell(words):
             return None
         kind = self.only_smalltalk(words)
         if kind is None:
             return None
-        if kind == "danger_check" and (len(set(words)) < len(words) or _SHOUTED.search(text)):
+        if kind == "danger_check" and (
+            len(set(words)) < len(words) or _SHOUTED.search(text) or not _URGENT.isdisjoint(words)
+        ):
             return EMERGENCY, True
         target = kind if kind in nodes else "main"
         return target, target == "danger_check"

@@ -537,6 +537,21 @@ CRIES_MISSED_ONCE = [
     "mi tio cruzo la semana pasada y el coyote lo tiene encerrado en una casa en Phoenix, no lo "
     "dejan salir y piden mas dinero",
     "ayuda me escape del carro de los que me levantaron estoy corriendo y me andan buscando",
+    # GU-HH: Portuguese and portunol, hiding, a deadline relayed, letters, pills, a last talk
+    "o homem que eu devo dinheiro ta aqui na porta com outros dois, falou que hoje eu pago ou "
+    "nao saio vivo",
+    "ate sexta tenho que pagar 2 mil o eles vao vir atras de mim e da minha esposa",
+    "a mulher que me trouxe pra ca tirou meu passaporte e me obriga a trabalhar sem pagar",
+    "pra que continuar. nao tem mais sentido nada. amanha nao quero acordar",
+    "tengo un cuchillo na mao e to pensando em acabar com tudo hoje",
+    "ja dei minhas coisas pro meu colega de quarto. fala pra minha mae no brasil que amo ela",
+    "estoy escondida, entraron",
+    "pt received a text: pay $3000 by friday or they go after his mom. he's shaking",
+    "pt wrote letters to each of his kids and asked me to mail them 'after'",
+    "un hermano se tomo todas las pastillas del frasco, esta medio dormido",
+    "no voy a estar mañana pa la corte ni pa nada.bye bro",
+    "Esta es probablemente mi última conversación con alguien. Cuiden a la gente.",
+    "ya nada tiene caso",
 ]
 """Cries for help that the detector missed on the first reading of an unseen check set (or
 that a phrase written with a multi-word alternative never matched): each is now a phrase."""
@@ -594,6 +609,10 @@ QUESTIONS_THAT_ALARMED_ONCE = [
     "how do I update my address with the immigration court, we moved after the break-in",
     "el interprete no traducia bien lo que yo decia del secuestro, puedo quejarme o pedir otro?",
     "ya no quiero seguir con el caso, me quiero regresar a mi rancho, como le hago",
+    # GU-HH: «amados hermanos» is no «armados»; a father dying far away; giving up the case
+    "Amados hermanos, que es eso del withholding of removal que le menciono el juez?",
+    "His dad is dying in Mexico. Can he travel while his asylum case is pending?",
+    "para que continuar con el caso si ya me negaron",
 ]
 """Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
 
@@ -676,7 +695,8 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
     (tmp_path / "nlu").mkdir()
     without = text.replace(
-        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian]", "  es: []"
+        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian, amados]",
+        "  es: []",
     )
     assert without != text
     (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")

@@ -90,7 +90,9 @@ def test_a_bare_plea_asks_whether_in_danger_now(matcher: KeywordMatcher, text: s
     assert (found.node, found.danger) == ("danger_check", True)
 
 
-@pytest.mark.parametrize("text", ["ayuda ayuda", "ayudaaaa", "AYUDA!!!", "help help"])
+@pytest.mark.parametrize(
+    "text", ["ayuda ayuda", "ayudaaaa", "AYUDA!!!", "help help", "ayuda rapido", "help fast"]
+)
 def test_a_plea_repeated_or_shouted_is_a_cry_for_help(matcher: KeywordMatcher, text: str) -> None:
     """Missed on the first reading of unseen set AD: the danger question costs a tap that
     someone shouting for help may not have."""
