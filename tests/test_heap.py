@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import weakref
-from pathlib import Path
 
 from bot.content import ContentHolder
 from bot.heap import settle
@@ -31,9 +30,7 @@ def test_settle_frees_old_cycles_and_freezes_what_is_alive() -> None:
     assert kept.me is kept
 
 
-def test_the_warm_up_settles_the_heap_once_the_classifier_is_in_service(
-    tmp_path: Path,
-) -> None:
+def test_the_warm_up_settles_the_heap_once_the_classifier_is_in_service() -> None:
     holder = ContentHolder(REPO_ROOT / "flows", REPO_ROOT / "locales", ["es", "en"])
     gc.unfreeze()
     warmup = Warmup(holder)

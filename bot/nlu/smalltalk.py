@@ -207,7 +207,7 @@ GOODBYES: tuple[str, ...] = (
 """Goodbyes alone lead to the menu like thanks (unseen round FS-GF: «ok gracias adios», "ok bye
 thx", «asta luego cuidense»). They are not ``COURTESY``: the models keep reading them, because
 farewells before ending a life are written with them ("goodbye yall. thanks for tryin"), and
-said beside "everyone" or "everything" they are no small talk at all (``_farewell``)."""
+said beside "everyone" or "everything" they are no small talk at all (``_EVERYONE``)."""
 
 _URGENT = frozenset({"rapido", "rapidito", "pronto", "urgente", "quick", "fast", "asap"})
 """A plea said with one of these is urgent ("ayuda rapido", unseen round GU-HH): the emergency
@@ -285,14 +285,15 @@ SMALLTALK_WORDS = 16
 unseen round DO-EB: "thank you so much, God bless you all" is eight words of thanks; 10 until
 FS-GF: «bueno, hasta luego, gracias, que pasen buena noche, Dios los cuide» is eleven; 12
 until GG-GT: «bueno mija ya me voy a acostar que descanse Dios me la cuide buenas noches»."""
-_GOODBYES = frozenset({"adios", "bye", "goodbye", "chao", "chau"})
 _EVERYONE = frozenset(
     {"todo", "todos", "todas", "everything", "everyone", "everybody", "yall"}
     | {"siempre", "forever", "mundo", "world"}
 )
-"""A goodbye beside one of these words is how unseen writers wrote the farewell of someone about
-to end their life ("bye everyone thanks for everything", «adios a todos»): it is no small talk,
-and the danger phrases and the classifier read it. «ok gracias adios» is small talk."""
+"""A goodbye (``GOODBYES``) beside one of these words is how unseen writers wrote the farewell
+of someone about to end their life ("bye everyone thanks for everything", «adios a todos»): it
+is no small talk, and the danger phrases and the classifier read it. «ok gracias adios» is small
+talk. The goodbye is recognised as small talk recognises it, stretched or with a typo
+("adioss, gracias por todo")."""
 _REPEATED = re.compile(r"([^\W\d_])\1+")
 """A letter written twice or more in a row: "graciaaas", "hii" are "gracias", "hi"."""
 _SHOUTED = re.compile(r"([^\W\d_])\1{2,}|!{2,}")
@@ -313,6 +314,7 @@ class SmallTalk:
                     phrases.append((kind, words))
         # Longest first so that "necesito ayuda" claims its words before "necesito" could.
         self._phrases = sorted(phrases, key=lambda item: -len(item[1]))
+        self._goodbyes = frozenset(tuple(tokens(text)) for text in GOODBYES)
         self.vocabulary: set[str] = {w for _, words in phrases for w in words}
         self._index = WordIndex(sorted(self.vocabulary))
         """Reads only the words of a nearby length or the same beginning (see ``WordIndex``)."""
@@ -327,7 +329,7 @@ class SmallTalk:
 
         A bare plea asks «¿Está en peligro ahora mismo?»; repeated ("ayuda ayuda") or shouted
         ("ayudaaa", "help!!") or urgent ("ayuda rapido") it is the emergency screen."""
-        if len(words) > SMALLTALK_WORDS or _farewell(words):
+        if len(words) > SMALLTALK_WORDS:
             return None
         kind = self.only_smalltalk(words)
         if kind is None:
@@ -341,7 +343,8 @@ class SmallTalk:
 
     def only_smalltalk(self, words: Sequence[str]) -> Kind | None:
         """The node of small talk (``Kind``) when ``words`` are small talk and nothing else,
-        else ``None``; a plea wins over the help screen, which wins over the menu."""
+        else ``None``; a plea wins over the help screen, which wins over the menu. A goodbye
+        beside "everyone" or "everything" (``_EVERYONE``) is no small talk."""
         words = [self._unstretched(w) for w in words]
         if any(self._stays(w) for w in words):
             # A word that is not filler and like no small-talk word can never be taken away
@@ -349,11 +352,13 @@ class SmallTalk:
             return None
         rest = list(words)
         found: set[Kind] = set()
+        goodbye = False
         for kind, phrase in self._phrases:
             while rest and find_phrase(rest, phrase, max_gap=0):
                 found.add(kind)
+                goodbye = goodbye or phrase in self._goodbyes
                 rest = _without(rest, phrase)
-        if not found:
+        if not found or (goodbye and not _EVERYONE.isdisjoint(words)):
             return None
         if any(w not in STOPWORDS and w not in _FILLER for w in rest):
             return None
@@ -379,11 +384,6 @@ class SmallTalk:
         if word in STOPWORDS or word in _FILLER or word in self.vocabulary:
             return False
         return not self._index.matches(word)
-
-
-def _farewell(words: Sequence[str]) -> bool:
-    """Whether ``words`` say goodbye to everyone or for everything (``_EVERYONE``)."""
-    return not _GOODBYES.isdisjoint(words) and not _EVERYONE.isdisjoint(words)
 
 
 def _without(words: list[str], phrase: tuple[str, ...]) -> list[str]:

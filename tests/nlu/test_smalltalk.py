@@ -200,7 +200,13 @@ def test_thanks_alone_is_never_an_alarm(matcher: KeywordMatcher) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["bye everyone thanks for everything", "adios a todos, gracias", "goodbye yall"]
+    "text",
+    [
+        "bye everyone thanks for everything",
+        "adios a todos, gracias",
+        "goodbye yall",
+        "adioss, gracias por todo",
+    ],
 )
 def test_a_goodbye_to_everyone_is_no_small_talk(text: str) -> None:
     """Unseen writers wrote the farewell of someone about to end their life so: a goodbye
