@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot.engine.loader import Problem
 from bot.engine.model import Flows, Node
+from bot.nlu.messages import Row
 from bot.nlu.normalize import normalize
 from bot.nlu.stopwords import STOPWORDS
 from bot.nlu.topics import topic_map
@@ -29,6 +30,7 @@ __all__ = [
     "MIN_EXAMPLES",
     "example_problems",
     "keyword_problems",
+    "message_problems",
     "nlu_file_problems",
     "nlu_problems",
 ]
@@ -220,6 +222,60 @@ def nlu_file_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
     return problems
 
 
+def message_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
+    """The labelled messages (``flows/nlu/messages``): a file that cannot be read is an error;
+    a message whose screen does not exist, whose language is not one, or that is written under
+    two topics is a warning (the classifier leaves out the first two and learns both topics
+    for the third, which blurs them)."""
+    from bot.nlu.messages import MessagesError, message_files, read_rows
+
+    problems: list[Problem] = []
+    topics = topic_map(flows)
+    known = {*topics.values(), *flows.nodes, "-"}
+    owners: dict[str, tuple[str, str, int]] = {}
+    for path in message_files(flows_dir):
+        file = str(path.relative_to(flows_dir.parent))
+        try:
+            rows = read_rows(path)
+        except (UnicodeDecodeError, ValueError, KeyError) as exc:
+            reason = MessagesError(file, "cannot be read")
+            if isinstance(exc, UnicodeDecodeError):
+                reason = MessagesError(file, "is not plain text in UTF-8; save it again as UTF-8")
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f"{reason.message}; its first line must be text, lang, expected and split, "
+                    "separated by tabs",
+                )
+            )
+            continue
+        for row in rows:
+
+            def warn(message: str, row: Row = row, file: str = file) -> None:
+                problems.append(Problem(file, row.line, "", message, severity="warning"))
+
+            unknown = [s for s in row.alternatives if s not in known]
+            if unknown:
+                warn(
+                    f'message "{row.text}": "{unknown[0]}" is not a screen; write a screen id '
+                    "(asylum, court, emergency...) or - for a message that is no question for "
+                    "the helpline"
+                )
+            if row.lang not in ("es", "en", "mix"):
+                warn(f'message "{row.text}": language "{row.lang}" is not es, en or mix')
+            key = normalize(row.text)
+            topic = topics.get(row.topic, row.topic)
+            first = owners.setdefault(key, (topic, file, row.line))
+            if first[0] != topic:
+                warn(
+                    f'message "{row.text}" is also under "{first[0]}" ({first[1]} line '
+                    f"{first[2]}); the classifier cannot learn which one it means: keep one"
+                )
+    return problems
+
+
 def typed_problems(flows: Flows) -> list[Problem]:
     """Warnings about buttons' ``typed`` answers (``bot.engine.typed``): language codes, answers
     with no letters, and the same answer on two buttons of one screen (then typing it presses
@@ -258,4 +314,5 @@ def nlu_problems(flows_dir: Path, flows: Flows, languages: Sequence[str]) -> lis
         *example_problems(flows, languages),
         *typed_problems(flows),
         *nlu_file_problems(flows_dir, flows),
+        *message_problems(flows_dir, flows),
     ]

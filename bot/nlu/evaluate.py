@@ -8,7 +8,8 @@ Two files, kept apart on purpose:
   ``tests/nlu/test_heldout.py`` checks its SHA-256, so a change to it fails the suite, and
   ``nlu-eval`` prints only its figures, never its misses (``--held`` shows them, for after tuning).
 
-Each file is a TSV with a header row ``text  lang  expected  split``:
+Each file is a TSV with a header row ``text  lang  expected  split`` (the format of the labelled
+messages the classifier learns from, ``bot.nlu.messages``, read by the same ``read_rows``):
 
 * ``text``: the message as a person would type it;
 * ``lang``: ``es``, ``en`` or ``mix`` (Spanish and English mixed); the message is matched with
@@ -31,15 +32,14 @@ writing) is skipped, and the report says how many and which labels.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from bot.engine.types import Match
 from bot.nlu.matcher import DANGER_CHECK, EMERGENCY
+from bot.nlu.messages import Row, read_rows
 from bot.nlu.offtopic import OFF_TOPIC
 
 __all__ = [
@@ -64,29 +64,6 @@ class _Matcher(Protocol):
     nodes: set[str]
 
     def match(self, text: str, locale: str) -> Match: ...
-
-
-@dataclass(frozen=True)
-class Row:
-    """One labelled message."""
-
-    text: str
-    lang: str
-    expected: str
-    split: str = "dev"
-
-    @property
-    def alternatives(self) -> list[str]:
-        return self.expected.split("|")
-
-    @property
-    def topic(self) -> str:
-        """The main expected topic (the first alternative)."""
-        return self.alternatives[0]
-
-    def accepts(self, node: str | None, topic: str) -> bool:
-        """Whether a guess (node and its topic; ``-`` for none) answers this row."""
-        return topic in self.alternatives or (node is not None and node in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -171,22 +148,6 @@ class Score:
 
 def _alarm(found: Match) -> bool:
     return found.danger and found.node == EMERGENCY
-
-
-def read_rows(path: Path, split: str | None = None) -> list[Row]:
-    """The labelled rows of a TSV file (see the module docstring)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [
-            Row(
-                text=row["text"],
-                lang=(row.get("lang") or "es").strip(),
-                expected=(row.get("expected") or OFF_TOPIC).strip(),
-                split=(row.get("split") or split or "dev").strip(),
-            )
-            for row in reader
-            if row.get("text")
-        ]
 
 
 def _known(row: Row, matcher: _Matcher) -> bool:

@@ -86,10 +86,6 @@ def test_both_models_share_one_analysis(
         )
 
 
-def test_the_real_matcher_shares_the_analysis(matcher: TextMatcher) -> None:
-    assert matcher.screens.index is matcher.classifier.index
-
-
 def test_analyzers_equal_scikit_learn() -> None:
     from sklearn.feature_extraction.text import CountVectorizer
 
