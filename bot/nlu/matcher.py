@@ -350,8 +350,10 @@ class TextMatcher:
                 or (pleads and bool(ranked) and ranked[0][0] == EMERGENCY)
             )
             # Thanks alone ("muchas gracias por todo") is no farewell, whatever the classifier,
-            # which learned farewells that begin so; a plea may still be a cry for help.
-            and (small is None or small[1])
+            # which learned farewells that begin so; a bare plea ("buenas tardes, ayuda por
+            # favor") is asked «¿Está en peligro ahora mismo?» by design, however sure the
+            # classifier (since it learns the labelled messages, 0.89 for that one).
+            and (small is None or (small[1] and small[0] != DANGER_CHECK))
             and (hit is None or hit.goto != DANGER_CHECK or not self._only_feelings(words))
             and (len(words) >= CLASSIFIER_ALARM_WORDS or pleads)
             and not self.danger.quiet(scanned)
@@ -393,6 +395,11 @@ class TextMatcher:
         else ("tengo mucho miedo"), or nothing the classifier is sure of ("tengo miedo, no se
         que hacer")."""
         if self._only_feelings(words):
+            return True
+        # Nothing but the phrase itself ("me golpearon" sent alone, a fragment): however sure
+        # the classifier is of a topic that uses those words, the message asks nothing else.
+        phrase_words = {w for part in hit.phrase.split() for w in part.split("|")}
+        if all(w in STOPWORDS or w in phrase_words for w in words):
             return True
         # The danger question's own screen is no topic to prefer to it: its examples are
         # fear alone, so a fearful message ranks it first ("tengo mucho miedo senorita").

@@ -552,6 +552,14 @@ CRIES_MISSED_ONCE = [
     "no voy a estar mañana pa la corte ni pa nada.bye bro",
     "Esta es probablemente mi última conversación con alguien. Cuiden a la gente.",
     "ya nada tiene caso",
+    # HI-HV: captivity said in the present with how long it has lasted; third person; code
+    "Estoy encerrado en un cuarto, el patron me quito el pasaporte, no me deja salir y no me paga desde hace meses.",
+    "La duena de la casa donde trabajo de cuidador no me deja salir hace 2 semanas y me amenaza con llamar a ICE si me voy",
+    "dice mi abuela que ya no quiere vivir, que se quiere ir con mi abuelo. im scared shes serious",
+    "He dejado mis papeles en orden y una carta para mis hijos. Solo queria despedirme de alguien antes de irme.",
+    "balazos afuera",
+    "mensaje llegar: sabemos donde vives, hoy vamos. pandilla. miedo mucho",
+    "yo regalar cosas mias amigos. carta escribir familia. ya terminar",
 ]
 """Cries for help that the detector missed on the first reading of an unseen check set (or
 that a phrase written with a multi-word alternative never matched): each is now a phrase."""
@@ -613,6 +621,15 @@ QUESTIONS_THAT_ALARMED_ONCE = [
     "Amados hermanos, que es eso del withholding of removal que le menciono el juez?",
     "His dad is dying in Mexico. Can he travel while his asylum case is pending?",
     "para que continuar con el caso si ya me negaron",
+    # HI-HV: real words one letter from a danger word; the past, a return, the case
+    "me negaron ayer, los 30 dias cuentan desde la audiencia o desde q me llegue el papel",
+    "VI EN LAS NOTICIAS DE UNA SEÑORA DE MICHOACAN QUE LE DIERON ASILO, PUEDEN CONTARME DE ESOS CASOS",
+    "dice mi abuela que la policia alla la golpeo y la tuvo encerrada dos dias, si eso cuenta para la convencion contra la tortura",
+    "En el camino por Mexico la maña nos secuestro en Tapachula y pagamos rescate, eso cuenta pal asilo? eso ya paso",
+    "En el Combinado del Este me daban golpes todos los dias por preso politico, eso es tortura pal CAT?",
+    "My friend's mother is dying in Honduras. If she goes back to see her, what happens to her asylum case?",
+    "MI MAMA SE ESTA MURIENDO EN GUERRERO, SI VOY A VERLA PIERDO MI CASO DE ASILO?",
+    "me dieron hasta el viernes para entregar los papeles de la corte",
 ]
 """Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
 
@@ -695,7 +712,8 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
     (tmp_path / "nlu").mkdir()
     without = text.replace(
-        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian, amados]",
+        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian, amados, "
+        "negaron, golpes, contarme]",
         "  es: []",
     )
     assert without != text
@@ -759,3 +777,29 @@ def test_giving_up_alone_is_a_cry_for_help_and_on_the_case_a_question(
     assert detector.check(tokens("ya no quiero seguir"))
     assert detector.check(tokens("ya no quiero seguir, perdonenme"))
     assert not detector.check(tokens("ya no quiero seguir peleando el caso, quiero irme"))
+
+
+@pytest.mark.parametrize("text", ["me golpearon", "nos pegaron", "they beat me"])
+def test_a_phrase_sent_alone_is_an_alarm_however_sure_the_classifier(
+    matcher: TextMatcher, text: str
+) -> None:
+    """A fragment that is nothing but a phrase of ``arrived`` (set GJ's mother sent «me
+    golpearon» alone) asks nothing else, though the classifier reads the CAT screen in it."""
+    found = matcher.match(text, "es")
+    assert found.danger and found.node == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text", ["me golpearon en 2019, puedo pedir asilo", "they beat me back home, can i get asylum"]
+)
+def test_the_same_phrase_in_a_question_is_no_alarm(matcher: TextMatcher, text: str) -> None:
+    found = matcher.match(text, "es")
+    assert not (found.danger and found.node == EMERGENCY)
+
+
+def test_captivity_said_in_the_present_is_not_quieted_by_how_long_it_lasted(
+    detector: DangerDetector,
+) -> None:
+    assert detector.check(tokens("no me dejan salir hace 3 meses"))
+    assert detector.check(tokens("estamos encerrados desde hace dos semanas"))
+    assert not detector.check(tokens("me tuvieron encerrado hace 2 años, puedo pedir asilo"))
