@@ -227,51 +227,44 @@ def message_problems(flows_dir: Path, flows: Flows) -> list[Problem]:
     a message whose screen does not exist, whose language is not one, or that is written under
     two topics is a warning (the classifier leaves out the first two and learns both topics
     for the third, which blurs them)."""
-    from bot.nlu.messages import MessagesError, message_files, read_rows
+    from bot.nlu.messages import MessagesError, message_files, read_message_file
 
     problems: list[Problem] = []
     topics = topic_map(flows)
     known = {*topics.values(), *flows.nodes, "-"}
     owners: dict[str, tuple[str, str, int]] = {}
+
+    def warn(file: str, row: Row, message: str) -> None:
+        problems.append(Problem(file, row.line, "", message, severity="warning"))
+
     for path in message_files(flows_dir):
         file = str(path.relative_to(flows_dir.parent))
         try:
-            rows = read_rows(path)
-        except (UnicodeDecodeError, ValueError, KeyError) as exc:
-            reason = MessagesError(file, "cannot be read")
-            if isinstance(exc, UnicodeDecodeError):
-                reason = MessagesError(file, "is not plain text in UTF-8; save it again as UTF-8")
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    "",
-                    f"{reason.message}; its first line must be text, lang, expected and split, "
-                    "separated by tabs",
-                )
-            )
+            rows = read_message_file(path, file)
+        except MessagesError as exc:
+            problems.append(Problem(file, 1, "", exc.message))
             continue
         for row in rows:
-
-            def warn(message: str, row: Row = row, file: str = file) -> None:
-                problems.append(Problem(file, row.line, "", message, severity="warning"))
-
             unknown = [s for s in row.alternatives if s not in known]
             if unknown:
                 warn(
+                    file,
+                    row,
                     f'message "{row.text}": "{unknown[0]}" is not a screen; write a screen id '
                     "(asylum, court, emergency...) or - for a message that is no question for "
-                    "the helpline"
+                    "the helpline",
                 )
             if row.lang not in ("es", "en", "mix"):
-                warn(f'message "{row.text}": language "{row.lang}" is not es, en or mix')
+                warn(file, row, f'message "{row.text}": language "{row.lang}" is not es, en or mix')
             key = normalize(row.text)
             topic = topics.get(row.topic, row.topic)
             first = owners.setdefault(key, (topic, file, row.line))
             if first[0] != topic:
                 warn(
+                    file,
+                    row,
                     f'message "{row.text}" is also under "{first[0]}" ({first[1]} line '
-                    f"{first[2]}); the classifier cannot learn which one it means: keep one"
+                    f"{first[2]}); the classifier cannot learn which one it means: keep one",
                 )
     return problems
 

@@ -171,14 +171,17 @@ def _training_sets(
     return texts, labels, [topics.get(label, label) for label in labels]
 
 
-def _message_sets(flows: Flows, flows_dir: Path | None) -> tuple[list[list[str]], list[str]]:
-    """(texts, topic labels) of the labelled messages (``bot.nlu.messages``) whose screen is in
-    ``flows``: the topic model learns them beside the examples. The screen model does not: a
-    message names its topic, not always the screen within it."""
+def _topic_sets(
+    flows: Flows, flows_dir: Path | None, texts: list[list[str]], topic_labels: list[str]
+) -> tuple[list[list[str]], list[str]]:
+    """What the topic model learns: ``texts`` and ``topic_labels`` (the examples, keywords and
+    off-topic chatter) and the labelled messages (``bot.nlu.messages``) whose screen is in
+    ``flows``. The screen model learns ``texts`` alone: a message names its topic, not always
+    the screen within it."""
     topics = topic_map(flows)
     known = {*topics.values(), *flows.nodes, OFF_TOPIC}
     pairs = [(words, topics.get(s, s)) for words, s in learned_messages(flows_dir) if s in known]
-    return [words for words, _ in pairs], [label for _, label in pairs]
+    return [*texts, *(w for w, _ in pairs)], [*topic_labels, *(label for _, label in pairs)]
 
 
 def is_trained(
@@ -189,10 +192,10 @@ def is_trained(
 ) -> bool:
     """Whether both models for this content are cached, so ``from_flows`` trains nothing."""
     texts, labels, topic_labels = _training_sets(flows, flows_dir)
-    said, said_topics = _message_sets(flows, flows_dir)
-    return is_cached(
-        [*texts, *said], [*topic_labels, *said_topics], config, cache_dir=cache_dir
-    ) and is_cached(texts, labels, config, calibrated=False, cache_dir=cache_dir)
+    topic_texts, topic_labels = _topic_sets(flows, flows_dir, texts, topic_labels)
+    return is_cached(topic_texts, topic_labels, config, cache_dir=cache_dir) and is_cached(
+        texts, labels, config, calibrated=False, cache_dir=cache_dir
+    )
 
 
 def catalog_texts(flows: Flows, localizer: Localizer) -> dict[str, list[str]]:
@@ -277,11 +280,9 @@ class TextMatcher:
         beside the examples and keywords; without it the guesser learns from those alone.
         """
         texts, labels, topic_labels = _training_sets(flows, flows_dir)
-        said, said_topics = _message_sets(flows, flows_dir)
+        topic_texts, topic_labels = _topic_sets(flows, flows_dir, texts, topic_labels)
         topics = topic_map(flows)
-        classifier = train_cached(
-            [*texts, *said], [*topic_labels, *said_topics], config, cache_dir=cache_dir
-        )
+        classifier = train_cached(topic_texts, topic_labels, config, cache_dir=cache_dir)
         screens = train_cached(texts, labels, config, calibrated=False, cache_dir=cache_dir)
         corpus: dict[str, list[str]] = defaultdict(list)
         for node in flows.nodes.values():
