@@ -163,10 +163,15 @@ def diagram(
     typer.echo(f"wrote {target} ({len(result.flows.nodes)} screens)")
 
 
-from bot.nlu.cli import match_command, nlu_eval_command  # noqa: E402 - free-text matcher commands
+from bot.nlu.cli import (  # noqa: E402 - free-text matcher commands
+    match_command,
+    nlu_eval_command,
+    train_command,
+)
 
 app.command("match")(match_command)
 app.command("nlu-eval")(nlu_eval_command)
+app.command("train")(train_command)
 from bot.readability import readability_command  # noqa: E402 - readability per screen
 
 app.command("readability")(readability_command)

@@ -179,7 +179,7 @@ class ContentHolder:
             review_max_days=settings.content_review_max_days,
             legal_aid_warn_days=settings.legal_aid_warn_days,
             legal_aid_hide_days=settings.legal_aid_hide_days,
-            nlu_cache=settings.data_dir / "nlu-cache",
+            nlu_cache=settings.nlu_cache,
             train_in_background=service and settings.nlu_train_in_background,
         )
 

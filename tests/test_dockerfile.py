@@ -118,3 +118,25 @@ def test_the_image_installs_no_extras(dockerfile: DockerfileParser) -> None:
     installs = [run for run in instructions(dockerfile, "RUN") if "pip install" in run]
     assert installs and not any("[" in run.split("pip install", 1)[1] for run in installs)
     assert not any("editor" in run or "dev" in run.split() for run in installs)
+
+
+def test_the_image_trains_its_classifier_at_build_where_the_service_looks(
+    dockerfile: DockerfileParser,
+) -> None:
+    """A new container loads the baked-in content's classifier instead of training it for half
+    a minute after each start: ``python -m bot train`` runs after the content is copied, with
+    the same FLOWS_DIR and NLU_CACHE_DIR as the service, and the service's user owns the folder
+    (content mounted over flows/ trains there in the background)."""
+    steps = [(i["instruction"], i["value"]) for i in dockerfile.structure]
+    trains = [n for n, (name, value) in enumerate(steps) if name == "RUN" and "bot train" in value]
+    assert len(trains) == 1, "one RUN step trains the classifier"
+    (train,) = trains
+    copied = [n for n, (name, value) in enumerate(steps) if name == "COPY" and "flows" in value]
+    envs = [
+        n for n, (name, value) in enumerate(steps) if name == "ENV" and "NLU_CACHE_DIR" in value
+    ]
+    assert copied and copied[0] < train, "the content is in the image before it is trained"
+    assert envs and envs[0] < train, "it trains into the folder the service will read"
+    cache = dockerfile.envs["NLU_CACHE_DIR"]
+    assert not cache.startswith("/data"), "not in the volume, which a mount would hide"
+    assert f"chown -R helpline:helpline {cache}" in steps[train][1]
