@@ -50,6 +50,8 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "buenas noches",
         "que tal",
         "que bola",
+        "quiubo",
+        "quihubo",
         "saludos",
         "alo",
         "hello",
@@ -147,6 +149,7 @@ SMALLTALK: dict[Kind, tuple[str, ...]] = {
         "ayudeme",
         "auxilieme",
         "necesito ayuda",
+        "ocupo ayuda",
         "me puede ayudar",
         "me puedes ayudar",
         "help",
@@ -227,6 +230,7 @@ _FILLER = frozenset(
         *("useful", "helpful", "families", "tuanis", "orale", "bueno", "buena", "listo"),
         *("chero", "cheros", "siempre", "patron", "veras", "arre", "ahi", "y", "and", "now"),
         *("ok", "okay", "oki", "vale", "lol", "jaja", "jajaja", "jeje", "xd"),
+        *("utz", "joven", "sale"),  # unseen round HW-IJ: «utz, muchas gracias», «sale, gracias»
         *_URGENT,
     }
 )
@@ -334,8 +338,9 @@ class SmallTalk:
         kind = self.only_smalltalk(words)
         if kind is None:
             return None
+        plain = {self._unstretched(w) for w in words}
         if kind == "danger_check" and (
-            len(set(words)) < len(words) or _SHOUTED.search(text) or not _URGENT.isdisjoint(words)
+            len(plain) < len(words) or _SHOUTED.search(text) or not _URGENT.isdisjoint(plain)
         ):
             return EMERGENCY, True
         target = kind if kind in nodes else "main"
@@ -373,11 +378,13 @@ class SmallTalk:
 
     def _unstretched(self, word: str) -> str:
         """``word`` with its repeated letters written once, when only that makes it a
-        small-talk word ("graciaaas", "holaaa"); otherwise as it is ("good" stays "good")."""
+        small-talk or filler word ("graciaaas", "holaaa", "rapidoo"); otherwise as it is
+        ("good" stays "good")."""
         if word in self.vocabulary or word in _FILLER:
             return word
         single = _REPEATED.sub(r"\1", word)
-        return single if single in self.vocabulary else word
+        # Filler stretched too: "rapidoo" is the urgent "rapido" (unseen round HW-IJ).
+        return single if single in self.vocabulary or single in _FILLER else word
 
     def _stays(self, word: str) -> bool:
         """Whether ``word`` would be left over whatever phrases are found."""

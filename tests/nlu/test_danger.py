@@ -4,6 +4,7 @@ questions that are not alarms, fear alone, and a danger file that cannot break s
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -630,6 +631,18 @@ QUESTIONS_THAT_ALARMED_ONCE = [
     "My friend's mother is dying in Honduras. If she goes back to see her, what happens to her asylum case?",
     "MI MAMA SE ESTA MURIENDO EN GUERRERO, SI VOY A VERLA PIERDO MI CASO DE ASILO?",
     "me dieron hasta el viernes para entregar los papeles de la corte",
+    # HW-IJ: a kidnapping that ended, «hace» by ear, immigration at the river and the bridge,
+    # a dying grandmother said "now", a verb one letter from «tocan», what to tell the judge
+    "me vine en marzo del 2022 porque secuestraron a mi hijo y lo soltaron despues que pagamos, y apenas ahora me entero del asilo, ya se me paso el año?",
+    "a mi nieto lo levantaron ase dos años y lo soltaron, lo puedo poner en mi aplicacion de asilo?",
+    "a mi hermano lo agarro la migra cruzando el rio, como se donde lo tienen?",
+    "en el puente a mi hijo de 17 lo separaron de mi y se lo llevaron los de CBP, donde lo tienen?",
+    "agarraron a mi esposo y a mi hijo tambien se lo llevaron, dicen que a un albergue de niños, como lo saco",
+    "ICE picked up her husband this morning at his job, she has called everywhere and has two babies. How do we find out where he is being held?",
+    "I left Honduras because the gang wanted me dead, but now my grandma is dying. If I go see her what happens to my case?",
+    "her mom is dying in Honduras, if she travels to see her mom what happens to her asylum case?",
+    "no meti nada porque estuve en el hospital, eso sirve como excusa para el plazo o no lo toman en cuenta?",
+    "my court is march 3, do i tell the judge about the gang that shot at me back home or just my lawyer?",
 ]
 """Ordinary questions that raised a false alarm on the first reading of an unseen check set."""
 
@@ -711,11 +724,7 @@ def test_words_spelled_right_are_no_typo_of_a_phrase_word(tmp_path: Path) -> Non
     assert DangerDetector.from_flows_dir(REPO_ROOT / "flows").find(story) is None
     text = (REPO_ROOT / "flows" / "nlu" / "danger.yaml").read_text(encoding="utf-8")
     (tmp_path / "nlu").mkdir()
-    without = text.replace(
-        "  es: [conto, contaron, contado, contar, hagan, diga, quedar, habia, habian, amados, "
-        "negaron, golpes, contarme]",
-        "  es: []",
-    )
+    without = re.sub(r"(?m)^  es: \[conto, .*\]$", "  es: []", text, count=1)
     assert without != text
     (tmp_path / "nlu" / "danger.yaml").write_text(without, encoding="utf-8")
     found = DangerDetector.from_flows_dir(tmp_path).find(story)
@@ -803,3 +812,32 @@ def test_captivity_said_in_the_present_is_not_quieted_by_how_long_it_lasted(
     assert detector.check(tokens("no me dejan salir hace 3 meses"))
     assert detector.check(tokens("estamos encerrados desde hace dos semanas"))
     assert not detector.check(tokens("me tuvieron encerrado hace 2 años, puedo pedir asilo"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a mi primo lo soltaron pero a mi hermano todavia lo tienen y piden rescate",
+        "me soltaron pero dicen que si hablo me van a matar",
+        "they released my brother but they still have my son",
+    ],
+)
+def test_a_release_never_quiets_someone_still_held_or_a_threat(
+    detector: DangerDetector, text: str
+) -> None:
+    """«lo soltaron» quiets a kidnapping that ended (round HW-IJ), not one beside it that has
+    not, nor a threat, which alarms through its own phrase."""
+    assert detector.check(tokens(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me viene siguiendo un muchacho, es uno que vi alla en mi pueblo con los malos",
+        "a guy is following me, one i saw back home with the gang, i am hiding in a store",
+    ],
+)
+def test_where_someone_was_seen_before_is_no_past(detector: DangerDetector, text: str) -> None:
+    """«allá en mi pueblo» and "back home" were tried as words of the past on round HW-IJ:
+    they silenced someone followed now by a man from home, so they are not."""
+    assert detector.check(tokens(text))

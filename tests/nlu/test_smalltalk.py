@@ -74,6 +74,11 @@ from bot.nlu.smalltalk import SmallTalk, without_courtesy
         "muchas gracias mi amor Dios se lo pague y me la bendiga siempre",
         "maltyox, muchas gracias",
         "arre ahi nos vidrios",
+        # HW-IJ: K'iche' "good", a Mexican "ok", a greeting
+        "utz, muchas gracias",
+        "sale, gracias",
+        "quiubo",
+        "Buenas noches joven",
     ],
 )
 def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: str) -> None:
@@ -82,7 +87,8 @@ def test_greetings_and_thanks_show_the_main_menu(matcher: KeywordMatcher, text: 
 
 
 @pytest.mark.parametrize(
-    "text", ["ayuda", "ayudame porfa", "necesito ayuda", "help", "help pls", "i need help"]
+    "text",
+    ["ayuda", "ayudame porfa", "necesito ayuda", "ocupo ayuda", "help", "help pls", "i need help"],
 )
 def test_a_bare_plea_asks_whether_in_danger_now(matcher: KeywordMatcher, text: str) -> None:
     """Someone in danger may have time for one word; "No" on the question leads to the menu."""
@@ -91,7 +97,12 @@ def test_a_bare_plea_asks_whether_in_danger_now(matcher: KeywordMatcher, text: s
 
 
 @pytest.mark.parametrize(
-    "text", ["ayuda ayuda", "ayudaaaa", "AYUDA!!!", "help help", "ayuda rapido", "help fast"]
+    "text",
+    [
+        *("ayuda ayuda", "ayudaaaa", "AYUDA!!!", "help help", "ayuda rapido", "help fast"),
+        # HW-IJ: the urgent word stretched
+        *("ayuda rapido porfavor rapido rapidoo", "ayudaa rapidooo"),
+    ],
 )
 def test_a_plea_repeated_or_shouted_is_a_cry_for_help(matcher: KeywordMatcher, text: str) -> None:
     """Missed on the first reading of unseen set AD: the danger question costs a tap that
