@@ -483,8 +483,13 @@ async def wait_answered(server: Server, fake: FakeBotApi, timeout: float = 120) 
 
 
 async def wait_classifier(server: Server, timeout: float = 300) -> float | None:
-    """Seconds from process start until ``/readyz`` says the classifier is in service; ``None``
-    for a server that does not say (an older checkout, the baselines)."""
+    """Seconds from process start until the classifier is in service on every worker; ``None``
+    for a server that does not say (an older checkout, the baselines).
+
+    ``/readyz`` answers from one worker: with two, the first "classifier": true came while the
+    other still trained, so the first level was measured beside a training child (a negative
+    CPU figure, when it exited) and "RSS at rest" counted it (2026-12-03). So once it says true,
+    this also waits until the server's processes are quiet (``_quiet``)."""
     deadline = time.perf_counter() + timeout
     async with _client(timeout=aiohttp.ClientTimeout(total=5)) as client:
         while time.perf_counter() < deadline:
@@ -501,9 +506,32 @@ async def wait_classifier(server: Server, timeout: float = 300) -> float | None:
             if state is None:
                 return None
             if state:
-                return time.perf_counter() - server.started_at
+                return await _quiet(server, deadline)
             await asyncio.sleep(0.1)
     raise RuntimeError(f"{server.name}: the classifier never came into service")
+
+
+QUIET_CPU = 0.1
+"""CPU seconds per second below which a server's process tree is at rest."""
+
+
+async def _quiet(server: Server, deadline: float) -> float:
+    """Seconds from process start until two one-second windows in a row in which the server's
+    processes used less than ``QUIET_CPU`` and none exited (a training child that exits takes
+    its CPU time with it: the sum falls). Nothing is posted meanwhile."""
+    quiet_since: float | None = None
+    while time.perf_counter() < deadline:
+        began = time.perf_counter()
+        before = server.cpu_seconds(children=True)
+        await asyncio.sleep(1.0)
+        used = server.cpu_seconds(children=True) - before
+        if 0 <= used < QUIET_CPU:
+            if quiet_since is not None:
+                return quiet_since - server.started_at
+            quiet_since = began
+        else:
+            quiet_since = None
+    raise RuntimeError(f"{server.name}: still busy after its classifier came into service")
 
 
 @dataclass
