@@ -126,8 +126,8 @@ def train_command() -> None:
     try:
         build_service_matcher(result.flows, localizer.locales, settings.flows_dir, localizer, cache)
     except ContentError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+        for trouble in exc.problems:
+            typer.echo(str(trouble), err=True)
         typer.echo(f"{exc}: nothing trained.", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"trained the classifier into {cache} in {time.perf_counter() - started:.0f} s")
