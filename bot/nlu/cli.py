@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from bot.engine.loader import LoadResult
     from bot.nlu.matcher import TextMatcher
+    from bot.settings import Settings
 
 __all__ = [
     "DEFAULT_EVAL",
@@ -35,11 +37,10 @@ DEFAULT_HELD = DATA / "nlu_eval_held.tsv"
 DEFAULT_FRESH = DATA / "nlu_eval_fresh.tsv"
 
 
-def build_matcher() -> TextMatcher:
-    """The matcher for the configured flows, translations and languages; errors are printed."""
+def _configured_flows(then: str) -> tuple[Settings, LoadResult]:
+    """The settings and the configured flows; their errors are printed, then how many and
+    ``then`` (what the command does about them)."""
     from bot.engine.loader import load_flows
-    from bot.i18n.catalogs import load_localizer
-    from bot.nlu.matcher import TextMatcher, catalog_texts
     from bot.settings import get_settings
 
     settings = get_settings()
@@ -47,7 +48,16 @@ def build_matcher() -> TextMatcher:
     for problem in result.errors:
         typer.echo(str(problem), err=True)
     if result.errors:
-        typer.echo(f"{len(result.errors)} content error(s); matching what loaded.", err=True)
+        typer.echo(f"{len(result.errors)} content error(s){then}", err=True)
+    return settings, result
+
+
+def build_matcher() -> TextMatcher:
+    """The matcher for the configured flows, translations and languages; errors are printed."""
+    from bot.i18n.catalogs import load_localizer
+    from bot.nlu.matcher import TextMatcher, catalog_texts
+
+    settings, result = _configured_flows("; matching what loaded.")
     localizer = load_localizer(
         settings.locales_dir, settings.language_list, settings.language_min_coverage
     )
@@ -96,24 +106,18 @@ def train_command() -> None:
     """Train the free-text classifier into its cache (NLU_CACHE_DIR), e.g. when building an image.
 
     A service that finds its content's models there loads them seconds after it starts instead
-    of training them for half a minute. Content errors are printed
-    and nothing is trained (exit 1), as ``validate`` would.
+    of training them for half a minute. Content errors are printed, as ``validate`` prints
+    them, and nothing is trained (exit 1).
     """
     import time
 
-    from bot.engine.loader import load_flows
     from bot.errors import ContentError
     from bot.i18n.catalogs import load_localizer
     from bot.nlu.build import build_matcher as build_service_matcher
     from bot.nlu.matcher import is_trained
-    from bot.settings import get_settings
 
-    settings = get_settings()
-    result = load_flows(settings.flows_dir)
-    for problem in result.errors:
-        typer.echo(str(problem), err=True)
+    settings, result = _configured_flows(": nothing trained.")
     if result.errors:
-        typer.echo(f"{len(result.errors)} content error(s): nothing trained.", err=True)
         raise typer.Exit(1)
     cache = settings.nlu_cache
     if is_trained(result.flows, settings.flows_dir, None, cache):
